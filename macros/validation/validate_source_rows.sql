@@ -1,0 +1,187 @@
+{#-
+    Classifies every staged row of one raw table as clean, collapsed,
+    superseded or quarantined (with a reason), following the catalogue entry
+    in revcent_tables() and docs/data_quality.md. Keeps every staged column,
+    so the clean rows are read from here and nothing is lost on the way.
+-#}
+{% macro validate_source_rows(source_table) %}
+{%- set spec = revcent_tables()[source_table] -%}
+{%- set references = spec.get('references', []) -%}
+{%- set version_column = spec.get('version_column') -%}
+
+with
+
+staged as (
+
+    select
+        *,
+        {{ spec.key }} as source_row_key,
+        {{ dbt.hash(dbt.concat(fingerprint_parts(spec.columns, "'|'"))) }} as row_fingerprint
+    from {{ ref(spec.staging_model) }}
+
+),
+
+{% for reference in references %}
+clean_{{ reference.column }}s as (
+
+    select {{ reference.column }} as referenced_key
+    from {{ ref(reference.model) }}
+    where row_status = 'clean'
+
+),
+
+{% endfor %}
+copies as (
+
+    select
+        *,
+        row_number() over (
+            partition by source_row_key, row_fingerprint
+            order by row_fingerprint
+        ) as copy_number
+    from staged
+
+),
+
+distinct_copies as (
+
+    select
+        source_row_key,
+        row_fingerprint,
+        {% if version_column -%}
+        coalesce({{ version_column }}, created_at, cast('0001-01-01' as timestamp))
+        {%- else -%}
+        cast(null as timestamp)
+        {%- endif %} as row_version
+    from copies
+    where copy_number = 1 and source_row_key is not null
+
+),
+
+ranked_versions as (
+
+    select
+        *,
+        rank() over (
+            partition by source_row_key
+            order by row_version desc nulls last
+        ) as version_rank
+    from distinct_copies
+
+),
+
+latest_versions as (
+
+    select
+        ranked_versions.*,
+        count(*) over (partition by source_row_key, version_rank) as copies_at_this_version
+    from ranked_versions
+
+),
+
+checked as (
+
+    select
+        copies.*,
+        case
+            when copies.source_row_key is null then 'null_id'
+            when copies.copy_number > 1 then null
+            when latest_versions.version_rank > 1 then null
+            when latest_versions.copies_at_this_version > 1 then 'conflicting_duplicate'
+            {% if spec.get('timestamp_column') -%}
+            when copies.{{ spec.timestamp_column }} is null then 'null_timestamp'
+            {% endif -%}
+            {% for column in spec.get('required_columns', []) -%}
+            when nullif(trim(copies.{{ column }}), '') is null then 'null_required_value'
+            {% endfor -%}
+            {% for column, accepted in spec.get('enums', {}).items() -%}
+            when copies.{{ column }} is null
+                or copies.{{ column }} not in ({% for value in accepted %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor %})
+                then 'unknown_enum_value'
+            {% endfor -%}
+            {% for column in spec.get('amount_columns', []) -%}
+            when copies.{{ column }} is null then 'null_amount'
+            {% endfor -%}
+            {% for column in spec.get('amount_columns', []) -%}
+            when copies.{{ column }} < 0 then 'negative_amount'
+            {% endfor -%}
+            {% if spec.get('has_currency') -%}
+            when copies.rate_to_reporting is null then 'unknown_currency'
+            {% endif -%}
+            {% if spec.get('card_expiry') -%}
+            when copies.exp_year is null
+                or copies.exp_month is null
+                or copies.exp_month not between 1 and 12
+                then 'invalid_card_expiry'
+            {% endif -%}
+            {% for reference in references -%}
+            when
+                {% if reference.required -%}
+                clean_{{ reference.column }}s.referenced_key is null
+                {%- else -%}
+                copies.{{ reference.column }} is not null and clean_{{ reference.column }}s.referenced_key is null
+                {%- endif %}
+                then '{{ reference.reason }}'
+            {% endfor -%}
+        end as quarantine_reason,
+        case
+            when copies.source_row_key is null then 'quarantined'
+            when copies.copy_number > 1 then 'collapsed'
+            when latest_versions.version_rank > 1 then 'superseded'
+        end as early_status
+    from copies
+    left join latest_versions
+        on
+            copies.source_row_key = latest_versions.source_row_key
+            and copies.row_fingerprint = latest_versions.row_fingerprint
+    {% for reference in references -%}
+    left join clean_{{ reference.column }}s
+        on copies.{{ reference.column }} = clean_{{ reference.column }}s.referenced_key
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        '{{ source_table }}' as source_table,
+        {% for column in spec.columns -%}
+        {{ column }},
+        {% endfor -%}
+        {% for column in extra_validated_columns(spec) -%}
+        {{ column }},
+        {% endfor -%}
+        source_row_key,
+        copy_number,
+        coalesce(
+            early_status,
+            case when quarantine_reason is null then 'clean' else 'quarantined' end
+        ) as row_status,
+        quarantine_reason
+    from checked
+
+)
+
+select * from final
+{% endmacro %}
+
+{#- Each column as text, NULL spelled out, for fingerprints and composite keys. -#}
+{% macro fingerprint_parts(columns, separator) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- if not loop.last -%}{%- do parts.append(separator) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(parts) }}
+{%- endmacro %}
+
+{#- Staged columns derived from the raw ones (dates, reporting amounts). -#}
+{% macro extra_validated_columns(spec) -%}
+    {%- set extra = [] -%}
+    {%- if spec.get('timestamp_column') -%}{%- do extra.append('created_date') -%}{%- endif -%}
+    {%- if spec.get('has_currency') -%}
+        {%- do extra.append('rate_to_reporting') -%}
+        {%- for column in spec.amount_columns -%}{%- do extra.append(column ~ '_reporting') -%}{%- endfor -%}
+    {%- endif -%}
+    {{ return(extra) }}
+{%- endmacro %}

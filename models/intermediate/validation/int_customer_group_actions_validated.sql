@@ -1,0 +1,1 @@
+{{ validate_source_rows('customer_group_action') }}

@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('revcent', 'paypal_dispute') }}
+
+),
+
+currency_rates as (
+
+    select * from {{ ref('currency_rates') }}
+
+),
+
+renamed as (
+
+    select
+        ----------  ids
+        {{ normalize_id('source.id') }} as paypal_dispute_id,
+        {{ normalize_id('source.customer_id') }} as customer_id,
+        {{ normalize_id('source.sale_id') }} as sale_id,
+
+        ----------  strings
+        {{ normalize_currency('source.iso_currency') }} as iso_currency,
+
+        ----------  numerics
+        {{ cast_money('source.amount') }} as amount,
+        currency_rates.rate_to_reporting,
+        {{ to_reporting_currency('source.amount', 'currency_rates.rate_to_reporting') }} as amount_reporting,
+
+        ----------  timestamps
+        {{ epoch_seconds_to_timestamp('source.dispute_date_unix') }} as created_at,
+        {{ to_utc_date(epoch_seconds_to_timestamp('source.dispute_date_unix')) }} as created_date
+
+    from source
+    left join currency_rates
+        on {{ normalize_currency('source.iso_currency') }} = currency_rates.iso_currency
+
+)
+
+select * from renamed
