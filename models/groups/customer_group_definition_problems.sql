@@ -1,0 +1,206 @@
+{#- Every problem in the group definition seeds, one row each, naming the
+    seed line, the group and the problem. Any row here stops the build before
+    evaluation (see customer_group_definitions' pre-hook). -#}
+{%- set text = dbt.type_string() -%}
+{%- set q = "'" -%}
+{%- set group_checks = [
+    ("group_key is null", ["'a group needs a group_key'"]),
+    ("group_key is not null and not " ~ matches_pattern('group_key', '[a-z][a-z0-9_]*'),
+        ["'group_key '''", "group_key", "''' is not lower snake case (a-z, 0-9, _)'"]),
+    ("duplicate_count > 1",
+        ["'duplicate group_key '''", "group_key", "''' (lines '", "duplicate_lines", "')'"]),
+    ("is_enabled is null", ["'enabled '''", "enabled_text", "''' is not true or false'"]),
+    ("qualifier_method not in ('none', 'specific_values', 'customer_group')",
+        ["'unknown qualifier_method '''", "qualifier_method", "''' (none, specific_values, customer_group)'"]),
+    ("group_type not in ('segment', 'audience', 'badge')",
+        ["'unknown group_type '''", "group_type", "''' (segment, audience, badge)'"]),
+    ("recalculation not in ('flexi', 'fixed')",
+        ["'unknown recalculation '''", "recalculation", "''' (flexi, fixed)'"]),
+    ("created_on_text is not null and created_on is null",
+        ["'created_on '''", "created_on_text", "''' is not a date written YYYY-MM-DD'"]),
+    ("locked_on_text is not null and locked_on is null",
+        ["'locked_on '''", "locked_on_text", "''' is not a date written YYYY-MM-DD'"]),
+    ("created_on_text is null and (recalculation = 'fixed' or group_type = 'audience')",
+        ["'a fixed segment or audience needs created_on'"]),
+    ("locked_on_text is not null and group_type != 'audience'",
+        ["'locked_on applies to audiences only (group_type is '''", "group_type", "''')'"]),
+    ("locked_on < created_on",
+        ["'locked_on '", "cast(locked_on as " ~ text ~ ")", "' is before created_on '", "cast(created_on as " ~ text ~ ")"]),
+    ("priority_text is not null and priority is null",
+        ["'priority '''", "priority_text", "''' is not a whole number'"]),
+] -%}
+{%- set qualifier_checks = [
+    ("group_key is null", ["'a qualifier row needs a group_key'"]),
+    ("group_key is not null and group_seed_line is null",
+        ["'qualifier row for unknown group '''", "group_key", "''''"]),
+    ("qualifier_method = 'none'",
+        ["'group is manual (qualifier_method none) but has qualifier rows'"]),
+    ("rule_set_text is not null and rule_set is null",
+        ["'rule_set '''", "rule_set_text", "''' is not a whole number'"]),
+    ("qualifier is null", ["'qualifier row without a qualifier'"]),
+    ("qualifier is not null and qualifier_kind is null",
+        ["'unknown qualifier '''", "qualifier", "''''"]),
+    ("min_value_text is not null and min_value is null",
+        ["'min_value '''", "min_value_text", "''' is not a number'"]),
+    ("max_value_text is not null and max_value is null",
+        ["'max_value '''", "max_value_text", "''' is not a number'"]),
+    ("min_value > max_value",
+        ["'min_value '", "min_value_text", "' is greater than max_value '", "max_value_text"]),
+    ("qualifier_kind = 'range' and (qualifier_value is not null or qualifier_name is not null)",
+        ["'range qualifier '''", "qualifier", "''' takes min_value/max_value, not a name or value'"]),
+    ("qualifier_kind in ('list', 'flag', 'relation') and (min_value_text is not null or max_value_text is not null)",
+        ["'qualifier '''", "qualifier", "''' takes a value, not min_value/max_value'"]),
+    ("qualifier_kind = 'list' and qualifier != 'metadata' and qualifier_value is null",
+        ["'list qualifier '''", "qualifier", "''' needs a value'"]),
+    ("qualifier = 'metadata' and qualifier_name is null",
+        ["'metadata qualifier needs a name (value may be empty: has the name at all)'"]),
+    ("qualifier_kind = 'flag' and qualifier_value is not null and " ~ text_to_boolean('qualifier_value', 'true') ~ " is null",
+        ["'qualifier '''", "qualifier", "''' value '''", "qualifier_value", "''' is not true or false'"]),
+    ("qualifier_kind = 'relation' and qualifier_value is null",
+        ["'relation qualifier '''", "qualifier", "''' needs a group_key in value'"]),
+    ("qualifier_kind = 'relation' and qualifier_value is not null and referenced_seed_line is null",
+        ["'references unknown group '''", "referenced_group_key", "''''"]),
+] -%}
+
+with
+
+groups as (
+
+    select
+        *,
+        count(*) over (partition by group_key) as duplicate_count
+    from {{ ref('int_customer_groups_parsed') }}
+
+),
+
+duplicate_lines as (
+
+    select
+        group_key,
+        {{ dbt.listagg("cast(seed_line as " ~ text ~ ")", "', '", "order by seed_line") }} as duplicate_lines
+    from groups
+    where duplicate_count > 1
+    group by group_key
+
+),
+
+groups_checked as (
+
+    select
+        groups.*,
+        duplicate_lines.duplicate_lines
+    from groups
+    left join duplicate_lines on groups.group_key = duplicate_lines.group_key
+
+),
+
+first_group_lines as (
+
+    select
+        group_key,
+        min(seed_line) as group_seed_line,
+        min(qualifier_method) as qualifier_method
+    from groups
+    group by group_key
+
+),
+
+qualifiers_checked as (
+
+    select
+        qualifiers.*,
+        owning.group_seed_line,
+        owning.qualifier_method,
+        referenced.group_seed_line as referenced_seed_line
+    from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
+    left join first_group_lines as owning
+        on qualifiers.group_key = owning.group_key
+    left join first_group_lines as referenced
+        on qualifiers.referenced_group_key = referenced.group_key
+
+),
+
+dependencies as (
+
+    select * from {{ ref('int_customer_group_dependencies_resolved') }}
+
+),
+
+problems as (
+
+    {% for condition, message in group_checks %}
+    select
+        'customer_groups' as seed_name,
+        seed_line,
+        group_key,
+        cast(null as integer) as rule_set,
+        cast(null as {{ text }}) as qualifier,
+        {{ dbt.concat(message) }} as problem
+    from groups_checked
+    where {{ condition }}
+
+    union all
+
+    {% endfor %}
+    {% for condition, message in qualifier_checks %}
+    select
+        'customer_group_qualifiers' as seed_name,
+        seed_line,
+        group_key,
+        rule_set,
+        qualifier,
+        {{ dbt.concat(message) }} as problem
+    from qualifiers_checked
+    where {{ condition }}
+
+    union all
+
+    {% endfor %}
+    select
+        'customer_groups' as seed_name,
+        groups.group_seed_line as seed_line,
+        dependencies.group_key,
+        cast(null as integer) as rule_set,
+        cast(null as {{ text }}) as qualifier,
+        {{ dbt.concat(["'cycle in group references: '", "dependencies.cycle_path"]) }} as problem
+    from dependencies
+    inner join first_group_lines as groups
+        on dependencies.group_key = groups.group_key
+        and dependencies.is_in_cycle
+
+    union all
+
+    select
+        'customer_groups' as seed_name,
+        groups.group_seed_line as seed_line,
+        dependencies.group_key,
+        cast(null as integer) as rule_set,
+        cast(null as {{ text }}) as qualifier,
+        {{ dbt.concat([
+            "'groups nest ' ",
+            "cast(dependencies.nesting_depth as " ~ text ~ ")",
+            "' levels deep below this one; the limit is var max_group_nesting_depth = " ~ var('max_group_nesting_depth') ~ "'",
+        ]) }} as problem
+    from dependencies
+    inner join first_group_lines as groups
+        on dependencies.group_key = groups.group_key
+    where
+        not dependencies.is_in_cycle
+        and dependencies.nesting_depth > {{ var('max_group_nesting_depth') }}
+
+),
+
+final as (
+
+    select
+        cast(seed_name as {{ text }}) as seed_name,
+        cast(seed_line as integer) as seed_line,
+        cast(group_key as {{ text }}) as group_key,
+        cast(rule_set as integer) as rule_set,
+        cast(qualifier as {{ text }}) as qualifier,
+        cast(problem as {{ text }}) as problem
+    from problems
+
+)
+
+select * from final

@@ -1,0 +1,179 @@
+{{ config(materialized='view') }}
+{#- Why each customer is in or out of each rule group: one row per customer,
+    group and qualifier row evaluated, with the customer's value, the bounds
+    or expected value, and whether the row, its condition, its rule set and
+    the group held. A view: filter it by customer (it is what the
+    explain_customer operation reads). -#}
+{%- set text = dbt.type_string() -%}
+with
+
+definitions as (
+
+    select * from {{ ref('customer_group_definitions') }}
+    where is_enabled and qualifier_method != 'none'
+
+),
+
+qualifiers as (
+
+    select qualifiers.*
+    from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
+    inner join definitions
+        on qualifiers.group_key = definitions.group_key
+
+),
+
+customers as (
+
+    select customer_id, has_sales, has_subscription
+    from {{ ref('customer_metrics') }}
+
+),
+
+metrics as (
+
+    select * from {{ ref('int_customer_metrics_unpivoted') }}
+
+),
+
+attribute_values as (
+
+    select
+        customer_id,
+        attribute,
+        attribute_name,
+        {{ dbt.listagg('attribute_value', "', '", 'order by attribute_value') }} as attribute_values
+    from {{ ref('int_customer_attributes_unioned') }}
+    group by customer_id, attribute, attribute_name
+
+),
+
+attributes as (
+
+    select * from {{ ref('int_customer_attributes_unioned') }}
+
+),
+
+members as (
+
+    select * from {{ ref('int_customer_groups_evaluated') }}
+
+),
+
+evaluated as (
+
+    select
+        customers.customer_id,
+        qualifiers.group_key,
+        qualifiers.rule_set,
+        qualifiers.condition_key,
+        qualifiers.seed_line,
+        qualifiers.qualifier,
+        qualifiers.qualifier_kind,
+        qualifiers.min_value,
+        qualifiers.max_value,
+        qualifiers.qualifier_name,
+        qualifiers.qualifier_value,
+        case qualifiers.qualifier_kind
+            when 'range' then cast(metrics.metric_value as {{ text }})
+            when 'list' then coalesce(attribute_values.attribute_values, '(none)')
+            when 'flag' then case when customers.has_sales then 'has sales' else 'no sales' end
+            when 'relation' then case when referenced.customer_id is not null then 'member' else 'not a member' end
+        end as customer_value,
+        case
+            when qualifiers.is_subscription_dependent and not customers.has_subscription then false
+            when qualifiers.qualifier_kind = 'range' then
+                metrics.metric_value is not null
+                and (qualifiers.min_value is null or metrics.metric_value >= qualifiers.min_value)
+                and (qualifiers.max_value is null or metrics.metric_value <= qualifiers.max_value)
+            when qualifiers.qualifier_kind = 'list' then matched_attributes.customer_id is not null
+            when qualifiers.qualifier_kind = 'flag' then
+                {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = not customers.has_sales
+            when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group') then
+                referenced.customer_id is not null
+            else referenced.customer_id is null
+        end as row_passed
+    from qualifiers
+    cross join customers
+    left join metrics
+        on
+            customers.customer_id = metrics.customer_id
+            and qualifiers.metric_column = metrics.metric_column
+    left join attribute_values
+        on
+            customers.customer_id = attribute_values.customer_id
+            and qualifiers.qualifier = attribute_values.attribute
+            and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attribute_values.attribute_name)
+    left join attributes as matched_attributes
+        on
+            customers.customer_id = matched_attributes.customer_id
+            and qualifiers.qualifier = matched_attributes.attribute
+            and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = matched_attributes.attribute_name)
+            and (
+                qualifiers.qualifier_value = matched_attributes.attribute_value
+                or (qualifiers.qualifier = 'metadata' and qualifiers.qualifier_value is null)
+            )
+    left join members as referenced
+        on
+            customers.customer_id = referenced.customer_id
+            and qualifiers.referenced_group_key = referenced.group_key
+
+),
+
+conditions as (
+
+    select
+        *,
+        case
+            -- in_all and not_in_any need every row; the others any row.
+            when qualifier in ('in_all_customer_group', 'not_in_any_customer_group') or qualifier_kind = 'range'
+                then min(case when row_passed then 1 else 0 end) over (
+                    partition by customer_id, group_key, rule_set, condition_key
+                )
+            else max(case when row_passed then 1 else 0 end) over (
+                partition by customer_id, group_key, rule_set, condition_key
+            )
+        end = 1 as condition_passed
+    from evaluated
+
+),
+
+rule_sets as (
+
+    select
+        *,
+        min(case when condition_passed then 1 else 0 end) over (
+            partition by customer_id, group_key, rule_set
+        ) = 1 as rule_set_passed
+    from conditions
+
+),
+
+final as (
+
+    select
+        cast(rule_sets.customer_id as {{ text }}) as customer_id,
+        cast(rule_sets.group_key as {{ text }}) as group_key,
+        cast(rule_sets.rule_set as integer) as rule_set,
+        cast(rule_sets.seed_line as integer) as qualifier_seed_line,
+        cast(rule_sets.qualifier as {{ text }}) as qualifier,
+        cast(rule_sets.qualifier_kind as {{ text }}) as qualifier_kind,
+        cast(rule_sets.customer_value as {{ text }}) as customer_value,
+        cast(rule_sets.min_value as decimal(38, 12)) as min_value,
+        cast(rule_sets.max_value as decimal(38, 12)) as max_value,
+        cast(rule_sets.qualifier_name as {{ text }}) as expected_name,
+        cast(rule_sets.qualifier_value as {{ text }}) as expected_value,
+        cast(rule_sets.row_passed as boolean) as passed,
+        cast(rule_sets.condition_passed as boolean) as condition_passed,
+        cast(rule_sets.rule_set_passed as boolean) as rule_set_passed,
+        cast(members.customer_id is not null as boolean) as is_member,
+        {{ as_of_date() }} as as_of_date
+    from rule_sets
+    left join members
+        on
+            rule_sets.customer_id = members.customer_id
+            and rule_sets.group_key = members.group_key
+
+)
+
+select * from final

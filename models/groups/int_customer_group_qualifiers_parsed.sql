@@ -1,0 +1,59 @@
+{#- The customer_group_qualifiers seed with defaults applied, bounds parsed,
+    and each row's kind looked up in the qualifier catalogue. condition_key
+    names the condition a row belongs to inside its rule set: each range row
+    is its own condition (all must hold); rows of one list, flag or relation
+    qualifier form one condition together. -#}
+with
+
+source as (
+
+    select * from {{ ref('customer_group_qualifiers') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('customer_group_qualifier_catalogue') }}
+
+),
+
+parsed as (
+
+    select
+        row_number() over () + 1 as seed_line,
+        {{ blank_to_null('group_key') }} as group_key,
+        {{ blank_to_null('rule_set') }} as rule_set_text,
+        coalesce({{ text_to_integer(blank_to_null('rule_set')) }}, case when {{ blank_to_null('rule_set') }} is null then 1 end) as rule_set,
+        lower({{ blank_to_null('qualifier') }}) as qualifier,
+        {{ blank_to_null('min_value') }} as min_value_text,
+        {{ blank_to_null('max_value') }} as max_value_text,
+        {{ text_to_number(blank_to_null('min_value')) }} as min_value,
+        {{ text_to_number(blank_to_null('max_value')) }} as max_value,
+        -- Metadata names and values match exactly: only blank means "none".
+        case when trim(name) != '' then cast(name as {{ dbt.type_string() }}) end as qualifier_name,
+        case when trim(value) != '' then cast(value as {{ dbt.type_string() }}) end as qualifier_value
+    from source
+
+),
+
+final as (
+
+    select
+        parsed.*,
+        catalogue.qualifier_kind,
+        catalogue.metric_column,
+        coalesce(catalogue.is_subscription_dependent, false) as is_subscription_dependent,
+        case
+            when catalogue.qualifier_kind = 'range'
+                then {{ dbt.concat(["'row '", "cast(parsed.seed_line as " ~ dbt.type_string() ~ ")"]) }}
+            else parsed.qualifier
+        end as condition_key,
+        -- Relation rows name a group: compare keys as trimmed text.
+        case when catalogue.qualifier_kind = 'relation' then trim(parsed.qualifier_value) end as referenced_group_key
+    from parsed
+    left join catalogue
+        on parsed.qualifier = catalogue.qualifier
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+{#- The customer_groups seed with defaults applied and text parsed; the raw
+    text is kept beside each parsed value so problems can quote it. -#}
+with
+
+source as (
+
+    select * from {{ ref('customer_groups') }}
+
+),
+
+parsed as (
+
+    select
+        row_number() over () + 1 as seed_line,
+        {{ blank_to_null('group_key') }} as group_key,
+        {{ blank_to_null('name') }} as group_name,
+        {{ blank_to_null('description') }} as group_description,
+        {{ blank_to_null('enabled') }} as enabled_text,
+        {{ text_to_boolean('enabled', 'true') }} as is_enabled,
+        coalesce(lower({{ blank_to_null('qualifier_method') }}), 'specific_values') as qualifier_method,
+        coalesce(lower({{ blank_to_null('group_type') }}), 'segment') as group_type,
+        coalesce(lower({{ blank_to_null('recalculation') }}), 'flexi') as recalculation,
+        {{ blank_to_null('created_on') }} as created_on_text,
+        {{ text_to_date(blank_to_null('created_on')) }} as created_on,
+        {{ blank_to_null('locked_on') }} as locked_on_text,
+        {{ text_to_date(blank_to_null('locked_on')) }} as locked_on,
+        {{ blank_to_null('badge_icon') }} as badge_icon,
+        {{ blank_to_null('priority') }} as priority_text,
+        {{ text_to_integer(blank_to_null('priority')) }} as priority
+    from source
+
+)
+
+select * from parsed

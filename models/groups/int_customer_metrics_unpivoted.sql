@@ -1,0 +1,32 @@
+{#- customer_metrics in long form, one row per customer and range metric
+    that has a value, so that range qualifiers are evaluated by one join on
+    the metric and its bounds instead of a block per qualifier. A NULL metric
+    has no row (it fails every bound), and subscription metrics have rows only
+    for customers who have had a subscription. -#}
+with
+
+customer_metrics as (
+
+    select * from {{ ref('customer_metrics') }}
+
+),
+
+unpivoted as (
+
+    {% for qualifier, spec in qualifier_catalogue().items() if spec.kind == 'range' %}
+    select
+        customer_id,
+        cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
+        cast({{ spec.metric }} as decimal(38, 12)) as metric_value
+    from customer_metrics
+    where
+        {{ spec.metric }} is not null
+        {%- if spec.get('subscription_dependent') %}
+        and has_subscription
+        {%- endif %}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from unpivoted
