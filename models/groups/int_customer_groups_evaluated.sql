@@ -98,6 +98,18 @@ audience_exclusions as (
 
 ),
 
+previous_freezes as (
+
+    {{ previous_freezes_sql() }}
+
+),
+
+previous_frozen_members as (
+
+    {{ previous_frozen_members_sql() }}
+
+),
+
 {% for level in range(max_depth + 1) %}
 {% if level > 0 %}
 level_{{ level }}_relation_counts as (
@@ -205,11 +217,48 @@ level_{{ level }}_rule_members as (
 
 ),
 
+-- A fixed group's list: frozen by an earlier run, or frozen now from its
+-- rules when this is its first run on or after created_on.
+level_{{ level }}_frozen_lists as (
+
+    select
+        previous_frozen_members.customer_id,
+        previous_frozen_members.group_key,
+        cast(null as integer) as matched_rule_set
+    from previous_frozen_members
+    inner join definitions
+        on previous_frozen_members.group_key = definitions.group_key
+    inner join customers
+        on previous_frozen_members.customer_id = customers.customer_id
+    where definitions.recalculation = 'fixed' and definitions.nesting_depth = {{ level }}
+
+    union all
+
+    select
+        rule_members.customer_id,
+        rule_members.group_key,
+        rule_members.matched_rule_set
+    from level_{{ level }}_rule_members as rule_members
+    inner join definitions
+        on rule_members.group_key = definitions.group_key
+    left join previous_freezes
+        on rule_members.group_key = previous_freezes.group_key
+    left join audience_exclusions
+        on
+            rule_members.customer_id = audience_exclusions.customer_id
+            and rule_members.group_key = audience_exclusions.group_key
+    where
+        definitions.recalculation = 'fixed'
+        and previous_freezes.group_key is null
+        and {{ as_of_date() }} >= definitions.created_on
+        and audience_exclusions.customer_id is null
+
+),
+
 level_{{ level }}_members as (
 
     {{ apply_group_type_to_members(
-        'level_' ~ level ~ '_rule_members', level,
-        'definitions', 'manual_decisions', 'audience_exclusions'
+        'level_' ~ level ~ '_rule_members', 'level_' ~ level ~ '_frozen_lists', level
     ) }}
 
 ),

@@ -1,0 +1,41 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='fail',
+    pre_hook="{{ roll_back_from_as_of_date('frozen_on') }}",
+) }}
+{#- The lists of fixed segments and audiences, frozen on the first run on or
+    after their created_on (evaluated as of that run's date: a backfill from
+    created_on reproduces the list exactly as of that day). Later runs edit
+    the list with manual actions only. Never rebuilt by --full-refresh. -#}
+
+with
+
+frozen_now as (
+
+    select
+        members.group_key,
+        members.customer_id
+    from {{ ref('int_customer_groups_evaluated') }} as members
+    inner join {{ ref('customer_group_definitions') }} as definitions
+        on members.group_key = definitions.group_key
+    left join ({{ previous_freezes_sql() }}) as previous_freezes
+        on members.group_key = previous_freezes.group_key
+    where
+        members.membership_source = 'frozen'
+        and previous_freezes.group_key is null
+
+),
+
+final as (
+
+    select
+        cast(group_key as {{ dbt.type_string() }}) as group_key,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        {{ as_of_date() }} as frozen_on
+    from frozen_now
+
+)
+
+select * from final

@@ -1,0 +1,179 @@
+"""Run the dbt project in-process, the way every script and test does.
+
+    from scripts.pipeline import DbtProject
+    project = DbtProject(db_path=Path("warehouse/customer_groups.duckdb"))
+    project.run(["build"], vars={"as_of_date": "2026-06-30"})
+
+Each run writes a profiles.yml for the DuckDB file into a work folder beside
+it (target/ and logs/ go there too), so two projects never share state, and
+releases the DuckDB file afterwards so it can be opened read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROFILE_NAME = "customer_groups"
+
+# Models whose results do not depend on as_of_date: rebuilt once, not daily.
+AS_OF_INDEPENDENT = ["path:models/staging", "path:models/intermediate/validation", "path:models/marts/data_quality"]
+
+
+class DbtRunError(AssertionError):
+    """dbt did not end as expected; carries dbt's log output."""
+
+
+def write_profiles(profiles_dir: Path, db_path: Path, threads: int = 2) -> Path:
+    """A profiles.yml whose only target is the DuckDB file ``db_path``."""
+    profiles_dir.mkdir(parents=True, exist_ok=True)
+    profile = {
+        PROFILE_NAME: {
+            "target": "duckdb",
+            "outputs": {
+                "duckdb": {
+                    "type": "duckdb",
+                    "path": str(db_path),
+                    "threads": threads,
+                    "settings": {"TimeZone": "UTC"},
+                }
+            },
+        }
+    }
+    path = profiles_dir / "profiles.yml"
+    path.write_text(json.dumps(profile, indent=2))  # JSON is valid YAML
+    return path
+
+
+def release_duckdb() -> None:
+    """Close the database dbt-duckdb caches for the process, so the file can
+    be opened again (read-only, or by another build)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    project_dir: Path,
+    profiles_dir: Path,
+    db_path: Path,
+    vars: Mapping[str, Any] | None = None,
+    expect_success: bool = True,
+    work_dir: Path | None = None,
+    manifest: Any = None,
+) -> Any:
+    """Run one dbt command (e.g. ``["build"]``) against ``db_path``.
+
+    With ``manifest`` (from a ``parse``), dbt skips parsing: a different
+    ``as_of_date`` in --vars would otherwise force a full re-parse per day.
+    Raises ``DbtRunError`` with dbt's messages when the outcome is not
+    ``expect_success``; returns the dbtRunnerResult.
+    """
+    write_profiles(profiles_dir, db_path)
+    work_dir = work_dir or db_path.parent
+    command = [
+        *args,
+        "--quiet",
+        "--no-use-colors",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(profiles_dir),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    if vars:
+        command += ["--vars", json.dumps(dict(vars), default=str)]
+
+    from dbt.cli.main import dbtRunner  # imported late: it takes seconds
+
+    messages: list[str] = []
+
+    def collect(event: Any) -> None:
+        if event.info.level != "debug" and event.info.msg:
+            messages.append(f"[{event.info.level}] {event.info.msg}")
+
+    try:
+        result = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(command)
+    finally:
+        release_duckdb()
+
+    if result.success != expect_success:
+        outcome = "failed" if expect_success else "succeeded but was expected to fail"
+        problems = [message for message in messages if message.startswith(("[error]", "[warn]"))]
+        log = "\n".join(problems[-60:] or messages[-60:])
+        raise DbtRunError(
+            f"dbt {' '.join(command)} {outcome} (exception: {result.exception!r}).\n"
+            f"Full log: {work_dir / 'logs' / 'dbt.log'}\n{log}"
+        )
+    result.messages = messages  # type: ignore[attr-defined]
+    return result
+
+
+@dataclass
+class DbtProject:
+    """The project pointed at one DuckDB file."""
+
+    db_path: Path
+    project_dir: Path = PROJECT_DIR
+    work_dir: Path | None = None
+    _built_once: bool = field(default=False, init=False)
+    _manifest: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.db_path = Path(self.db_path).resolve()
+        self.work_dir = Path(self.work_dir or self.db_path.parent / f"{self.db_path.stem}.dbt").resolve()
+
+    def run(self, args: Sequence[str], vars: Mapping[str, Any] | None = None, expect_success: bool = True) -> Any:
+        """One dbt command; the project is parsed once per DbtProject."""
+        assert self.work_dir is not None
+        if self._manifest is None and args[:1] != ["parse"]:
+            self._manifest = self.run(["parse"]).result
+        return run_dbt(
+            args,
+            project_dir=self.project_dir,
+            profiles_dir=self.work_dir,
+            db_path=self.db_path,
+            vars=vars,
+            expect_success=expect_success,
+            work_dir=self.work_dir,
+            manifest=self._manifest,
+        )
+
+    def daily_run(
+        self,
+        as_of: str,
+        *,
+        backfill: bool = False,
+        full: bool = False,
+        test: bool = False,
+        raw_data_changed: bool = True,
+        extra_vars: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """One day of the pipeline. The first run of a process (or ``full``)
+        is a whole `dbt build`; later days skip the unit tests (they do not
+        depend on data) and run data tests only when ``test``. When the raw
+        tables have not changed since the last run (a backfill), the models
+        that do not depend on as_of_date are not rebuilt either."""
+        vars: dict[str, Any] = {"as_of_date": as_of, **(extra_vars or {})}
+        if backfill:
+            vars["backfill"] = True
+        if full or not self._built_once:
+            result = self.run(["build"], vars=vars)
+            self._built_once = True
+            return result
+        command = ["build", "--exclude", "test_type:unit"] if test else ["run"]
+        if not raw_data_changed:
+            command += ["--exclude", *AS_OF_INDEPENDENT] if command == ["run"] else AS_OF_INDEPENDENT
+        return self.run(command, vars=vars)
