@@ -112,6 +112,7 @@ checked as (
             when copies.exp_year is null
                 or copies.exp_month is null
                 or copies.exp_month not between 1 and 12
+                or not (copies.exp_year between 0 and 99 or copies.exp_year between 1970 and 2199)
                 then 'invalid_card_expiry'
             {% endif -%}
             {% for reference in references -%}

@@ -6,10 +6,10 @@
 
     A rule set holds when the customer passes every one of its conditions;
     a rule group's members are the customers for whom any rule set holds.
-    Then the group type decides: disabled groups have no members, `none`
-    groups follow manual actions, fixed segments and audiences take manual
-    edits on top of their rules and audiences leave out customers who may not
-    be contacted.
+    Then the group type decides (apply_group_type_to_members): flexi groups
+    take the qualifying customers, `none` groups follow manual actions, fixed
+    segments and audiences keep their frozen list edited by manual actions.
+    Disabled groups have no members and so count as empty where referenced.
 -#}
 {%- set max_depth = var('max_group_nesting_depth') | int -%}
 
@@ -38,44 +38,54 @@ qualifiers as (
 
 ),
 
-rule_set_sizes as (
+rule_sets as (
+
+    select
+        qualifiers.group_key,
+        qualifiers.rule_set,
+        definitions.nesting_depth,
+        count(distinct case when qualifiers.qualifier_kind = 'relation' then qualifiers.condition_key end)
+            as relation_conditions,
+        count(distinct case when qualifiers.qualifier_kind != 'relation' then qualifiers.condition_key end)
+            as other_conditions
+    from qualifiers
+    inner join definitions
+        on qualifiers.group_key = definitions.group_key
+    group by qualifiers.group_key, qualifiers.rule_set, definitions.nesting_depth
+
+),
+
+-- One row per listed group of each relation condition.
+relation_conditions as (
 
     select
         group_key,
         rule_set,
-        count(distinct condition_key) as conditions
-    from qualifiers
-    group by group_key, rule_set
-
-),
-
-relation_conditions as (
-
-    select
-        qualifiers.group_key,
-        definitions.nesting_depth,
-        qualifiers.rule_set,
-        qualifiers.condition_key,
-        qualifiers.qualifier,
-        qualifiers.referenced_group_key,
-        count(distinct qualifiers.referenced_group_key) over (
-            partition by qualifiers.group_key, qualifiers.rule_set, qualifiers.condition_key
+        condition_key,
+        qualifier,
+        referenced_group_key,
+        count(distinct referenced_group_key) over (
+            partition by group_key, rule_set, condition_key
         ) as listed_groups
     from qualifiers
-    inner join definitions
-        on qualifiers.group_key = definitions.group_key
-    where qualifiers.qualifier_kind = 'relation'
+    where qualifier_kind = 'relation'
 
 ),
 
-condition_passes as (
+-- Customers passing every condition of a rule set that reads no other group.
+matched_rule_sets as (
 
     select
-        passes.*,
-        definitions.nesting_depth
-    from {{ ref('int_customer_group_conditions_evaluated') }} as passes
-    inner join definitions
-        on passes.group_key = definitions.group_key
+        matched.customer_id,
+        matched.group_key,
+        matched.rule_set,
+        rule_sets.nesting_depth,
+        rule_sets.relation_conditions
+    from {{ ref('int_customer_group_rule_sets_matched') }} as matched
+    inner join rule_sets
+        on
+            matched.group_key = rule_sets.group_key
+            and matched.rule_set = rule_sets.rule_set
 
 ),
 
@@ -112,99 +122,83 @@ previous_frozen_members as (
 
 {% for level in range(max_depth + 1) %}
 {% if level > 0 %}
-level_{{ level }}_relation_counts as (
+-- Who a relation rule set at this level can still hold for: those who pass
+-- its other conditions, or everyone when it has none.
+level_{{ level }}_relation_candidates as (
 
     select
-        members.customer_id,
-        relation_conditions.group_key,
-        relation_conditions.rule_set,
-        relation_conditions.condition_key,
-        count(distinct members.group_key) as listed_groups_in
-    from relation_conditions
-    inner join members_through_level_{{ level - 1 }} as members
-        on relation_conditions.referenced_group_key = members.group_key
-    where relation_conditions.nesting_depth = {{ level }}
-    group by
-        members.customer_id,
-        relation_conditions.group_key,
-        relation_conditions.rule_set,
-        relation_conditions.condition_key
-
-),
-
-level_{{ level }}_relation_passes as (
-
-    select distinct
-        counts.customer_id,
-        counts.group_key,
-        counts.rule_set,
-        counts.condition_key
-    from level_{{ level }}_relation_counts as counts
-    inner join relation_conditions as conditions
-        on
-            counts.group_key = conditions.group_key
-            and counts.rule_set = conditions.rule_set
-            and counts.condition_key = conditions.condition_key
-    where
-        conditions.qualifier = 'in_any_customer_group'
-        or (conditions.qualifier = 'in_all_customer_group' and counts.listed_groups_in = conditions.listed_groups)
+        customer_id,
+        group_key,
+        rule_set
+    from matched_rule_sets
+    where nesting_depth = {{ level }} and relation_conditions > 0
 
     union all
 
-    -- Negative relations hold for everyone the counts do not rule out.
     select
         customers.customer_id,
+        rule_sets.group_key,
+        rule_sets.rule_set
+    from rule_sets
+    cross join customers
+    where
+        rule_sets.nesting_depth = {{ level }}
+        and rule_sets.relation_conditions > 0
+        and rule_sets.other_conditions = 0
+
+),
+
+level_{{ level }}_relation_counts as (
+
+    select
+        candidates.customer_id,
         conditions.group_key,
         conditions.rule_set,
-        conditions.condition_key
-    from (
-        select distinct group_key, rule_set, condition_key, qualifier, listed_groups
-        from relation_conditions
-        where
-            nesting_depth = {{ level }}
-            and qualifier in ('not_in_customer_group', 'not_in_any_customer_group')
-    ) as conditions
-    cross join customers
-    left join level_{{ level }}_relation_counts as counts
+        conditions.condition_key,
+        conditions.qualifier,
+        conditions.listed_groups,
+        count(distinct members.group_key) as listed_groups_in
+    from level_{{ level }}_relation_candidates as candidates
+    inner join relation_conditions as conditions
         on
-            customers.customer_id = counts.customer_id
-            and conditions.group_key = counts.group_key
-            and conditions.rule_set = counts.rule_set
-            and conditions.condition_key = counts.condition_key
+            candidates.group_key = conditions.group_key
+            and candidates.rule_set = conditions.rule_set
+    left join members_through_level_{{ level - 1 }} as members
+        on
+            candidates.customer_id = members.customer_id
+            and conditions.referenced_group_key = members.group_key
+    group by
+        candidates.customer_id,
+        conditions.group_key,
+        conditions.rule_set,
+        conditions.condition_key,
+        conditions.qualifier,
+        conditions.listed_groups
+
+),
+
+level_{{ level }}_relation_rule_sets_held as (
+
+    select
+        counts.customer_id,
+        counts.group_key,
+        counts.rule_set
+    from level_{{ level }}_relation_counts as counts
+    inner join rule_sets
+        on
+            counts.group_key = rule_sets.group_key
+            and counts.rule_set = rule_sets.rule_set
     where
-        (conditions.qualifier = 'not_in_any_customer_group' and counts.listed_groups_in is null)
-        or (
-            conditions.qualifier = 'not_in_customer_group'
-            and coalesce(counts.listed_groups_in, 0) < conditions.listed_groups
-        )
+        (counts.qualifier = 'in_any_customer_group' and counts.listed_groups_in >= 1)
+        or (counts.qualifier = 'in_all_customer_group' and counts.listed_groups_in = counts.listed_groups)
+        -- RevCent's meaning: not in at least one of the listed groups.
+        or (counts.qualifier = 'not_in_customer_group' and counts.listed_groups_in < counts.listed_groups)
+        or (counts.qualifier = 'not_in_any_customer_group' and counts.listed_groups_in = 0)
+    group by counts.customer_id, counts.group_key, counts.rule_set, rule_sets.relation_conditions
+    having count(*) = rule_sets.relation_conditions
 
 ),
 {% endif %}
-
-level_{{ level }}_rule_sets_held as (
-
-    select
-        passes.customer_id,
-        passes.group_key,
-        passes.rule_set
-    from (
-        select customer_id, group_key, rule_set, condition_key
-        from condition_passes
-        where nesting_depth = {{ level }}
-        {% if level > 0 %}
-        union all
-        select customer_id, group_key, rule_set, condition_key
-        from level_{{ level }}_relation_passes
-        {% endif %}
-    ) as passes
-    inner join rule_set_sizes
-        on
-            passes.group_key = rule_set_sizes.group_key
-            and passes.rule_set = rule_set_sizes.rule_set
-    group by passes.customer_id, passes.group_key, passes.rule_set, rule_set_sizes.conditions
-    having count(distinct passes.condition_key) = rule_set_sizes.conditions
-
-),
 
 level_{{ level }}_rule_members as (
 
@@ -212,7 +206,16 @@ level_{{ level }}_rule_members as (
         customer_id,
         group_key,
         min(rule_set) as matched_rule_set
-    from level_{{ level }}_rule_sets_held
+    from (
+        select customer_id, group_key, rule_set
+        from matched_rule_sets
+        where nesting_depth = {{ level }} and relation_conditions = 0
+        {% if level > 0 %}
+        union all
+        select customer_id, group_key, rule_set
+        from level_{{ level }}_relation_rule_sets_held
+        {% endif %}
+    ) as held
     group by customer_id, group_key
 
 ),

@@ -279,6 +279,8 @@ def card_expiry_date(exp_month: Any, exp_year: Any) -> date | None:
     month, year = _as_int(exp_month), _as_int(exp_year)
     if month is None or year is None or not 1 <= month <= 12:
         return None
+    if not (0 <= year <= 99 or 1970 <= year <= 2199):
+        return None
     if year < 100:
         year += 2000
     return date(year, month, calendar.monthrange(year, month)[1])

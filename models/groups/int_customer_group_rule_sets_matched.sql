@@ -1,9 +1,11 @@
-{#- For every enabled rule group, the customers who pass each of its
-    non-relation conditions: range rows joined on the metric and its bounds,
-    list rows on the customer's values (rows of one list qualifier are
-    alternatives), and the has_no_sales flag. Relation conditions depend on
-    other groups' final membership and are evaluated level by level in
-    int_customer_groups_evaluated. -#}
+{#- For every rule set of an enabled rule group, the customers who pass all
+    of its conditions that do not depend on other groups: range rows joined
+    on the metric and its bounds, list rows on the customer's values (rows
+    of one list qualifier are alternatives), and the has_no_sales flag. A
+    rule set with relation conditions still needs those (evaluated level by
+    level in int_customer_groups_evaluated); a rule set with none holds for
+    exactly these customers. Rule sets made only of relation conditions have
+    no rows here. -#}
 with
 
 definitions as (
@@ -19,6 +21,18 @@ qualifiers as (
     from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
     inner join definitions
         on qualifiers.group_key = definitions.group_key
+    where qualifiers.qualifier_kind != 'relation'
+
+),
+
+conditions_per_rule_set as (
+
+    select
+        group_key,
+        rule_set,
+        count(distinct condition_key) as conditions
+    from qualifiers
+    group by group_key, rule_set
 
 ),
 
@@ -95,7 +109,7 @@ flag_passes as (
 
 ),
 
-final as (
+passes as (
 
     select * from range_passes
     union all
@@ -103,6 +117,24 @@ final as (
     union all
     select * from flag_passes
 
+),
+
+-- Each condition passes at most once per customer, so counting rows counts
+-- distinct conditions.
+matched as (
+
+    select
+        passes.customer_id,
+        passes.group_key,
+        passes.rule_set
+    from passes
+    inner join conditions_per_rule_set
+        on
+            passes.group_key = conditions_per_rule_set.group_key
+            and passes.rule_set = conditions_per_rule_set.rule_set
+    group by passes.customer_id, passes.group_key, passes.rule_set, conditions_per_rule_set.conditions
+    having count(*) = conditions_per_rule_set.conditions
+
 )
 
-select * from final
+select * from matched

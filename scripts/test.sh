@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs into .venv, lints the SQL,
+# then runs pytest (pure-Python unit tests, then integration tests that build
+# the dbt project on generated data: dbt unit tests and data tests run inside
+# those builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+source .venv/bin/activate
+
+echo "== sqlfluff lint"
+CUSTOMER_GROUPS_DUCKDB_PATH="$(mktemp -d)/lint.duckdb" sqlfluff lint models macros analyses --processes 2
+
+echo "== pytest"
+set +e
+python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+    echo "pytest collected no tests: that is a broken suite, not a pass" >&2
+    exit 1
+fi
+exit "$status"
