@@ -46,6 +46,10 @@ rule_sets as (
         definitions.nesting_depth,
         count(distinct case when qualifiers.qualifier_kind = 'relation' then qualifiers.condition_key end)
             as relation_conditions,
+        count(distinct case
+            when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group')
+                then qualifiers.condition_key
+        end) as positive_relation_conditions,
         count(distinct case when qualifiers.qualifier_kind != 'relation' then qualifiers.condition_key end)
             as other_conditions
     from qualifiers
@@ -59,16 +63,21 @@ rule_sets as (
 relation_conditions as (
 
     select
-        group_key,
-        rule_set,
-        condition_key,
-        qualifier,
-        referenced_group_key,
-        count(distinct referenced_group_key) over (
-            partition by group_key, rule_set, condition_key
-        ) as listed_groups
-    from qualifiers
-    where qualifier_kind = 'relation'
+        listed.*,
+        definitions.nesting_depth,
+        count(*) over (partition by listed.group_key, listed.rule_set, listed.condition_key) as listed_groups
+    from (
+        select distinct
+            group_key,
+            rule_set,
+            condition_key,
+            qualifier,
+            referenced_group_key
+        from qualifiers
+        where qualifier_kind = 'relation'
+    ) as listed
+    inner join definitions
+        on listed.group_key = definitions.group_key
 
 ),
 
@@ -122,8 +131,28 @@ previous_frozen_members as (
 
 {% for level in range(max_depth + 1) %}
 {% if level > 0 %}
+-- Final members of the lower levels, of the groups referenced at this level.
+level_{{ level }}_referenced_members as {{ materialized_cte() }} (
+
+    select
+        lower_members.customer_id,
+        lower_members.group_key
+    from (
+        {% for lower in range(level) %}
+        select customer_id, group_key from level_{{ lower }}_members
+        {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    ) as lower_members
+    where lower_members.group_key in (
+        select referenced_group_key from relation_conditions
+        where nesting_depth = {{ level }}
+    )
+
+),
+
 -- Who a relation rule set at this level can still hold for: those who pass
--- its other conditions, or everyone when it has none.
+-- its other conditions; else, with a positive relation, those in one of the
+-- groups it lists; else (only negative relations) everyone.
 level_{{ level }}_relation_candidates as (
 
     select
@@ -132,6 +161,24 @@ level_{{ level }}_relation_candidates as (
         rule_set
     from matched_rule_sets
     where nesting_depth = {{ level }} and relation_conditions > 0
+
+    union all
+
+    select distinct
+        members.customer_id,
+        rule_sets.group_key,
+        rule_sets.rule_set
+    from rule_sets
+    inner join relation_conditions as conditions
+        on
+            rule_sets.group_key = conditions.group_key
+            and rule_sets.rule_set = conditions.rule_set
+    inner join level_{{ level }}_referenced_members as members
+        on conditions.referenced_group_key = members.group_key
+    where
+        rule_sets.nesting_depth = {{ level }}
+        and rule_sets.other_conditions = 0
+        and conditions.qualifier in ('in_any_customer_group', 'in_all_customer_group')
 
     union all
 
@@ -145,6 +192,7 @@ level_{{ level }}_relation_candidates as (
         rule_sets.nesting_depth = {{ level }}
         and rule_sets.relation_conditions > 0
         and rule_sets.other_conditions = 0
+        and rule_sets.positive_relation_conditions = 0
 
 ),
 
@@ -157,13 +205,13 @@ level_{{ level }}_relation_counts as (
         conditions.condition_key,
         conditions.qualifier,
         conditions.listed_groups,
-        count(distinct members.group_key) as listed_groups_in
+        count(members.group_key) as listed_groups_in
     from level_{{ level }}_relation_candidates as candidates
     inner join relation_conditions as conditions
         on
             candidates.group_key = conditions.group_key
             and candidates.rule_set = conditions.rule_set
-    left join members_through_level_{{ level - 1 }} as members
+    left join level_{{ level }}_referenced_members as members
         on
             candidates.customer_id = members.customer_id
             and conditions.referenced_group_key = members.group_key
@@ -200,7 +248,7 @@ level_{{ level }}_relation_rule_sets_held as (
 ),
 {% endif %}
 
-level_{{ level }}_rule_members as (
+level_{{ level }}_rule_members as {{ materialized_cte() }} (
 
     select
         customer_id,
@@ -258,7 +306,7 @@ level_{{ level }}_frozen_lists as (
 
 ),
 
-level_{{ level }}_members as (
+level_{{ level }}_members as {{ materialized_cte() }} (
 
     {{ apply_group_type_to_members(
         'level_' ~ level ~ '_rule_members', 'level_' ~ level ~ '_frozen_lists', level
@@ -266,20 +314,13 @@ level_{{ level }}_members as (
 
 ),
 
-members_through_level_{{ level }} as {{ materialized_cte() }} (
-
-    {% if level > 0 %}
-    select * from members_through_level_{{ level - 1 }}
-    union all
-    {% endif %}
-    select * from level_{{ level }}_members
-
-),
-
 {% endfor %}
 final as (
 
-    select * from members_through_level_{{ max_depth }}
+    {% for level in range(max_depth + 1) %}
+    select * from level_{{ level }}_members
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 

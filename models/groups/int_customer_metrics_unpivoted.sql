@@ -1,3 +1,4 @@
+{{ config(materialized="view") }}
 {#- customer_metrics in long form, one row per customer and range metric
     that has a value, so that range qualifiers are evaluated by one join on
     the metric and its bounds instead of a block per qualifier. A NULL metric
