@@ -7,7 +7,7 @@
     the same state as its first run did.
 -#}
 {% macro previous_run_relation(identifier) -%}
-    {%- if not execute -%}
+    {%- if not execute or this is none -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier=identifier)) }}

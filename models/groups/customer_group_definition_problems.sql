@@ -7,7 +7,7 @@
     ("group_key is null", ["'a group needs a group_key'"]),
     ("group_key is not null and not " ~ matches_pattern('group_key', '[a-z][a-z0-9_]*'),
         ["'group_key '''", "group_key", "''' is not lower snake case (a-z, 0-9, _)'"]),
-    ("duplicate_count > 1",
+    ("group_key is not null and duplicate_count > 1",
         ["'duplicate group_key '''", "group_key", "''' (lines '", "duplicate_lines", "')'"]),
     ("is_enabled is null", ["'enabled '''", "enabled_text", "''' is not true or false'"]),
     ("qualifier_method not in ('none', 'specific_values', 'customer_group')",

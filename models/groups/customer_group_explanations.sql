@@ -48,9 +48,23 @@ attribute_values as (
 
 ),
 
-attributes as (
+-- Qualifier rows a customer's list values match (once per row, however
+-- many values match it).
+list_matches as (
 
-    select * from {{ ref('int_customer_attributes_unioned') }}
+    select distinct
+        attributes.customer_id,
+        qualifiers.seed_line
+    from qualifiers
+    inner join {{ ref('int_customer_attributes_unioned') }} as attributes
+        on
+            qualifiers.qualifier = attributes.attribute
+            and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attributes.attribute_name)
+            and (
+                qualifiers.qualifier_value = attributes.attribute_value
+                or (qualifiers.qualifier = 'metadata' and qualifiers.qualifier_value is null)
+            )
+    where qualifiers.qualifier_kind = 'list'
 
 ),
 
@@ -86,7 +100,7 @@ evaluated as (
                 metrics.metric_value is not null
                 and (qualifiers.min_value is null or metrics.metric_value >= qualifiers.min_value)
                 and (qualifiers.max_value is null or metrics.metric_value <= qualifiers.max_value)
-            when qualifiers.qualifier_kind = 'list' then matched_attributes.customer_id is not null
+            when qualifiers.qualifier_kind = 'list' then list_matches.customer_id is not null
             when qualifiers.qualifier_kind = 'flag' then
                 {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = not customers.has_sales
             when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group') then
@@ -104,15 +118,10 @@ evaluated as (
             customers.customer_id = attribute_values.customer_id
             and qualifiers.qualifier = attribute_values.attribute
             and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attribute_values.attribute_name)
-    left join attributes as matched_attributes
+    left join list_matches
         on
-            customers.customer_id = matched_attributes.customer_id
-            and qualifiers.qualifier = matched_attributes.attribute
-            and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = matched_attributes.attribute_name)
-            and (
-                qualifiers.qualifier_value = matched_attributes.attribute_value
-                or (qualifiers.qualifier = 'metadata' and qualifiers.qualifier_value is null)
-            )
+            customers.customer_id = list_matches.customer_id
+            and qualifiers.seed_line = list_matches.seed_line
     left join members as referenced
         on
             customers.customer_id = referenced.customer_id
