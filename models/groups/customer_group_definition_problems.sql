@@ -129,31 +129,31 @@ dependencies as (
 problems as (
 
     {% for condition, message in group_checks %}
-    select
-        'customer_groups' as seed_name,
-        seed_line,
-        group_key,
-        cast(null as integer) as rule_set,
-        cast(null as {{ text }}) as qualifier,
-        {{ dbt.concat(message) }} as problem
-    from groups_checked
-    where {{ condition }}
+        select
+            'customer_groups' as seed_name,
+            seed_line,
+            group_key,
+            cast(null as integer) as rule_set,
+            cast(null as {{ text }}) as qualifier,
+            {{ dbt.concat(message) }} as problem
+        from groups_checked
+        where {{ condition }}
 
-    union all
+        union all
 
     {% endfor %}
     {% for condition, message in qualifier_checks %}
-    select
-        'customer_group_qualifiers' as seed_name,
-        seed_line,
-        group_key,
-        rule_set,
-        qualifier,
-        {{ dbt.concat(message) }} as problem
-    from qualifiers_checked
-    where {{ condition }}
+        select
+            'customer_group_qualifiers' as seed_name,
+            seed_line,
+            group_key,
+            rule_set,
+            qualifier,
+            {{ dbt.concat(message) }} as problem
+        from qualifiers_checked
+        where {{ condition }}
 
-    union all
+        union all
 
     {% endfor %}
     select
@@ -165,8 +165,9 @@ problems as (
         {{ dbt.concat(["'cycle in group references: '", "dependencies.cycle_path"]) }} as problem
     from dependencies
     inner join first_group_lines as groups
-        on dependencies.group_key = groups.group_key
-        and dependencies.is_in_cycle
+        on
+            dependencies.group_key = groups.group_key
+            and dependencies.is_in_cycle
 
     union all
 

@@ -54,7 +54,8 @@ final as (
         cast(groups.is_enabled as boolean) as is_enabled,
         cast(groups.qualifier_method as {{ text }}) as qualifier_method,
         cast(groups.group_type as {{ text }}) as group_type,
-        cast(case when groups.group_type = 'audience' then 'fixed' else groups.recalculation end as {{ text }}) as recalculation,
+        cast(case when groups.group_type = 'audience' then 'fixed' else groups.recalculation end as {{ text }})
+            as recalculation,
         cast(groups.created_on as date) as created_on,
         cast(groups.locked_on as date) as locked_on,
         cast(groups.badge_icon as {{ text }}) as badge_icon,

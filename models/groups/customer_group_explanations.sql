@@ -25,7 +25,10 @@ qualifiers as (
 
 customers as (
 
-    select customer_id, has_sales, has_subscription
+    select
+        customer_id,
+        has_sales,
+        has_subscription
     from {{ ref('customer_metrics') }}
 
 ),
@@ -96,15 +99,18 @@ evaluated as (
         end as customer_value,
         case
             when qualifiers.is_subscription_dependent and not customers.has_subscription then false
-            when qualifiers.qualifier_kind = 'range' then
-                metrics.metric_value is not null
-                and (qualifiers.min_value is null or metrics.metric_value >= qualifiers.min_value)
-                and (qualifiers.max_value is null or metrics.metric_value <= qualifiers.max_value)
+            when qualifiers.qualifier_kind = 'range'
+                then
+                    metrics.metric_value is not null
+                    and (qualifiers.min_value is null or metrics.metric_value >= qualifiers.min_value)
+                    and (qualifiers.max_value is null or metrics.metric_value <= qualifiers.max_value)
             when qualifiers.qualifier_kind = 'list' then list_matches.customer_id is not null
-            when qualifiers.qualifier_kind = 'flag' then
-                {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = not customers.has_sales
-            when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group') then
-                referenced.customer_id is not null
+            when qualifiers.qualifier_kind = 'flag'
+                then
+                    {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = not customers.has_sales
+            when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group')
+                then
+                    referenced.customer_id is not null
             else referenced.customer_id is null
         end as row_passed
     from qualifiers

@@ -16,7 +16,10 @@ definitions as (
 
 open_stays as (
 
-    select customer_id, group_key, valid_from
+    select
+        customer_id,
+        group_key,
+        valid_from
     from {{ ref('customer_group_membership_history') }}
     where valid_to is null
 

@@ -4,7 +4,9 @@ with
 
 audiences as (
 
-    select group_key, created_on
+    select
+        group_key,
+        created_on
     from {{ ref('customer_group_definitions') }}
     where group_type = 'audience' and created_on is not null
 
@@ -12,7 +14,9 @@ audiences as (
 
 customers as (
 
-    select customer_id, has_marketing_consent
+    select
+        customer_id,
+        has_marketing_consent
     from {{ ref('customer_metrics') }}
 
 ),
@@ -34,7 +38,7 @@ email_counts as (
         sum(case when email_events.event_type = 'soft_bounce' then 1 else 0 end) as soft_bounces
     from audiences
     inner join email_events
-        on email_events.created_date <= audiences.created_on
+        on audiences.created_on >= email_events.created_date
     group by audiences.group_key, email_events.customer_id
 
 ),

@@ -23,7 +23,11 @@ parsed as (
         row_number() over () + 1 as seed_line,
         {{ blank_to_null('group_key') }} as group_key,
         {{ blank_to_null('rule_set') }} as rule_set_text,
-        coalesce({{ text_to_integer(blank_to_null('rule_set')) }}, case when {{ blank_to_null('rule_set') }} is null then 1 end) as rule_set,
+        coalesce(
+            {{ text_to_integer(blank_to_null('rule_set')) }},
+            case when {{ blank_to_null('rule_set') }} is null then 1 end
+        )
+            as rule_set,
         lower({{ blank_to_null('qualifier') }}) as qualifier,
         {{ blank_to_null('min_value') }} as min_value_text,
         {{ blank_to_null('max_value') }} as max_value_text,

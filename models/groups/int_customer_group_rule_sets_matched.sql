@@ -65,8 +65,8 @@ range_passes as (
     inner join metrics
         on
             qualifiers.metric_column = metrics.metric_column
-            and (qualifiers.min_value is null or metrics.metric_value >= qualifiers.min_value)
-            and (qualifiers.max_value is null or metrics.metric_value <= qualifiers.max_value)
+            and (qualifiers.min_value is null or qualifiers.min_value <= metrics.metric_value)
+            and (qualifiers.max_value is null or qualifiers.max_value >= metrics.metric_value)
     where qualifiers.qualifier_kind = 'range'
 
 ),

@@ -130,196 +130,205 @@ previous_frozen_members as (
 ),
 
 {% for level in range(max_depth + 1) %}
-{% if level > 0 %}
--- Final members of the lower levels, of the groups referenced at this level.
-level_{{ level }}_referenced_members as {{ materialized_cte() }} (
+    {% if level > 0 %}
+        -- Final members of the lower levels, of the groups referenced at this level.
+        level_{{ level }}_referenced_members as {{ materialized_cte() }} (
 
-    select
-        lower_members.customer_id,
-        lower_members.group_key
-    from (
-        {% for lower in range(level) %}
-        select customer_id, group_key from level_{{ lower }}_members
-        {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-    ) as lower_members
-    where lower_members.group_key in (
-        select referenced_group_key from relation_conditions
-        where nesting_depth = {{ level }}
-    )
+            select
+                lower_members.customer_id,
+                lower_members.group_key
+            from (
+                {% for lower in range(level) %}
+                    select
+                        customer_id,
+                        group_key
+                    from level_{{ lower }}_members
+                    {% if not loop.last %}union all{% endif %}
+                {% endfor %}
+            ) as lower_members
+            where lower_members.group_key in (
+                select referenced_group_key from relation_conditions
+                where nesting_depth = {{ level }}
+            )
 
-),
+        ),
 
--- Who a relation rule set at this level can still hold for: those who pass
--- its other conditions; else, with a positive relation, those in one of the
--- groups it lists; else (only negative relations) everyone.
-level_{{ level }}_relation_candidates as (
+        -- Who a relation rule set at this level can still hold for: those who pass
+        -- its other conditions; else, with a positive relation, those in one of the
+        -- groups it lists; else (only negative relations) everyone.
+        level_{{ level }}_relation_candidates as (
 
-    select
-        customer_id,
-        group_key,
-        rule_set
-    from matched_rule_sets
-    where nesting_depth = {{ level }} and relation_conditions > 0
+            select
+                customer_id,
+                group_key,
+                rule_set
+            from matched_rule_sets
+            where nesting_depth = {{ level }} and relation_conditions > 0
 
-    union all
+            union all
 
-    select distinct
-        members.customer_id,
-        rule_sets.group_key,
-        rule_sets.rule_set
-    from rule_sets
-    inner join relation_conditions as conditions
-        on
-            rule_sets.group_key = conditions.group_key
-            and rule_sets.rule_set = conditions.rule_set
-    inner join level_{{ level }}_referenced_members as members
-        on conditions.referenced_group_key = members.group_key
-    where
-        rule_sets.nesting_depth = {{ level }}
-        and rule_sets.other_conditions = 0
-        and conditions.qualifier in ('in_any_customer_group', 'in_all_customer_group')
+            select distinct
+                members.customer_id,
+                rule_sets.group_key,
+                rule_sets.rule_set
+            from rule_sets
+            inner join relation_conditions as conditions
+                on
+                    rule_sets.group_key = conditions.group_key
+                    and rule_sets.rule_set = conditions.rule_set
+            inner join level_{{ level }}_referenced_members as members
+                on conditions.referenced_group_key = members.group_key
+            where
+                rule_sets.nesting_depth = {{ level }}
+                and rule_sets.other_conditions = 0
+                and conditions.qualifier in ('in_any_customer_group', 'in_all_customer_group')
 
-    union all
+            union all
 
-    select
-        customers.customer_id,
-        rule_sets.group_key,
-        rule_sets.rule_set
-    from rule_sets
-    cross join customers
-    where
-        rule_sets.nesting_depth = {{ level }}
-        and rule_sets.relation_conditions > 0
-        and rule_sets.other_conditions = 0
-        and rule_sets.positive_relation_conditions = 0
+            select
+                customers.customer_id,
+                rule_sets.group_key,
+                rule_sets.rule_set
+            from rule_sets
+            cross join customers
+            where
+                rule_sets.nesting_depth = {{ level }}
+                and rule_sets.relation_conditions > 0
+                and rule_sets.other_conditions = 0
+                and rule_sets.positive_relation_conditions = 0
 
-),
+        ),
 
-level_{{ level }}_relation_counts as (
+        level_{{ level }}_relation_counts as (
 
-    select
-        candidates.customer_id,
-        conditions.group_key,
-        conditions.rule_set,
-        conditions.condition_key,
-        conditions.qualifier,
-        conditions.listed_groups,
-        count(members.group_key) as listed_groups_in
-    from level_{{ level }}_relation_candidates as candidates
-    inner join relation_conditions as conditions
-        on
-            candidates.group_key = conditions.group_key
-            and candidates.rule_set = conditions.rule_set
-    left join level_{{ level }}_referenced_members as members
-        on
-            candidates.customer_id = members.customer_id
-            and conditions.referenced_group_key = members.group_key
-    group by
-        candidates.customer_id,
-        conditions.group_key,
-        conditions.rule_set,
-        conditions.condition_key,
-        conditions.qualifier,
-        conditions.listed_groups
+            select
+                candidates.customer_id,
+                conditions.group_key,
+                conditions.rule_set,
+                conditions.condition_key,
+                conditions.qualifier,
+                conditions.listed_groups,
+                count(members.group_key) as listed_groups_in
+            from level_{{ level }}_relation_candidates as candidates
+            inner join relation_conditions as conditions
+                on
+                    candidates.group_key = conditions.group_key
+                    and candidates.rule_set = conditions.rule_set
+            left join level_{{ level }}_referenced_members as members
+                on
+                    candidates.customer_id = members.customer_id
+                    and conditions.referenced_group_key = members.group_key
+            group by
+                candidates.customer_id,
+                conditions.group_key,
+                conditions.rule_set,
+                conditions.condition_key,
+                conditions.qualifier,
+                conditions.listed_groups
 
-),
+        ),
 
-level_{{ level }}_relation_rule_sets_held as (
+        level_{{ level }}_relation_rule_sets_held as (
 
-    select
-        counts.customer_id,
-        counts.group_key,
-        counts.rule_set
-    from level_{{ level }}_relation_counts as counts
-    inner join rule_sets
-        on
-            counts.group_key = rule_sets.group_key
-            and counts.rule_set = rule_sets.rule_set
-    where
-        (counts.qualifier = 'in_any_customer_group' and counts.listed_groups_in >= 1)
-        or (counts.qualifier = 'in_all_customer_group' and counts.listed_groups_in = counts.listed_groups)
-        -- RevCent's meaning: not in at least one of the listed groups.
-        or (counts.qualifier = 'not_in_customer_group' and counts.listed_groups_in < counts.listed_groups)
-        or (counts.qualifier = 'not_in_any_customer_group' and counts.listed_groups_in = 0)
-    group by counts.customer_id, counts.group_key, counts.rule_set, rule_sets.relation_conditions
-    having count(*) = rule_sets.relation_conditions
+            select
+                counts.customer_id,
+                counts.group_key,
+                counts.rule_set
+            from level_{{ level }}_relation_counts as counts
+            inner join rule_sets
+                on
+                    counts.group_key = rule_sets.group_key
+                    and counts.rule_set = rule_sets.rule_set
+            where
+                (counts.qualifier = 'in_any_customer_group' and counts.listed_groups_in >= 1)
+                or (counts.qualifier = 'in_all_customer_group' and counts.listed_groups_in = counts.listed_groups)
+                -- RevCent's meaning: not in at least one of the listed groups.
+                or (counts.qualifier = 'not_in_customer_group' and counts.listed_groups_in < counts.listed_groups)
+                or (counts.qualifier = 'not_in_any_customer_group' and counts.listed_groups_in = 0)
+            group by counts.customer_id, counts.group_key, counts.rule_set, rule_sets.relation_conditions
+            having count(*) = rule_sets.relation_conditions
 
-),
-{% endif %}
+        ),
+    {% endif %}
 
-level_{{ level }}_rule_members as {{ materialized_cte() }} (
+    level_{{ level }}_rule_members as {{ materialized_cte() }} (
 
-    select
-        customer_id,
-        group_key,
-        min(rule_set) as matched_rule_set
-    from (
-        select customer_id, group_key, rule_set
-        from matched_rule_sets
-        where nesting_depth = {{ level }} and relation_conditions = 0
-        {% if level > 0 %}
+        select
+            customer_id,
+            group_key,
+            min(rule_set) as matched_rule_set
+        from (
+            select
+                customer_id,
+                group_key,
+                rule_set
+            from matched_rule_sets
+            where nesting_depth = {{ level }} and relation_conditions = 0
+            {% if level > 0 %}
+                union all
+                select
+                    customer_id,
+                    group_key,
+                    rule_set
+                from level_{{ level }}_relation_rule_sets_held
+            {% endif %}
+        ) as held
+        group by customer_id, group_key
+
+    ),
+
+    -- A fixed group's list: frozen by an earlier run, or frozen now from its
+    -- rules when this is its first run on or after created_on.
+    level_{{ level }}_frozen_lists as (
+
+        select
+            previous_frozen_members.customer_id,
+            previous_frozen_members.group_key,
+            cast(null as integer) as matched_rule_set
+        from previous_frozen_members
+        inner join definitions
+            on previous_frozen_members.group_key = definitions.group_key
+        inner join customers
+            on previous_frozen_members.customer_id = customers.customer_id
+        where definitions.recalculation = 'fixed' and definitions.nesting_depth = {{ level }}
+
         union all
-        select customer_id, group_key, rule_set
-        from level_{{ level }}_relation_rule_sets_held
-        {% endif %}
-    ) as held
-    group by customer_id, group_key
 
-),
+        select
+            rule_members.customer_id,
+            rule_members.group_key,
+            rule_members.matched_rule_set
+        from level_{{ level }}_rule_members as rule_members
+        inner join definitions
+            on rule_members.group_key = definitions.group_key
+        left join previous_freezes
+            on rule_members.group_key = previous_freezes.group_key
+        left join audience_exclusions
+            on
+                rule_members.customer_id = audience_exclusions.customer_id
+                and rule_members.group_key = audience_exclusions.group_key
+        where
+            definitions.recalculation = 'fixed'
+            and previous_freezes.group_key is null
+            and {{ as_of_date() }} >= definitions.created_on
+            and audience_exclusions.customer_id is null
 
--- A fixed group's list: frozen by an earlier run, or frozen now from its
--- rules when this is its first run on or after created_on.
-level_{{ level }}_frozen_lists as (
+    ),
 
-    select
-        previous_frozen_members.customer_id,
-        previous_frozen_members.group_key,
-        cast(null as integer) as matched_rule_set
-    from previous_frozen_members
-    inner join definitions
-        on previous_frozen_members.group_key = definitions.group_key
-    inner join customers
-        on previous_frozen_members.customer_id = customers.customer_id
-    where definitions.recalculation = 'fixed' and definitions.nesting_depth = {{ level }}
-
-    union all
-
-    select
-        rule_members.customer_id,
-        rule_members.group_key,
-        rule_members.matched_rule_set
-    from level_{{ level }}_rule_members as rule_members
-    inner join definitions
-        on rule_members.group_key = definitions.group_key
-    left join previous_freezes
-        on rule_members.group_key = previous_freezes.group_key
-    left join audience_exclusions
-        on
-            rule_members.customer_id = audience_exclusions.customer_id
-            and rule_members.group_key = audience_exclusions.group_key
-    where
-        definitions.recalculation = 'fixed'
-        and previous_freezes.group_key is null
-        and {{ as_of_date() }} >= definitions.created_on
-        and audience_exclusions.customer_id is null
-
-),
-
-level_{{ level }}_members as {{ materialized_cte() }} (
+    level_{{ level }}_members as {{ materialized_cte() }} (
 
     {{ apply_group_type_to_members(
         'level_' ~ level ~ '_rule_members', 'level_' ~ level ~ '_frozen_lists', level
     ) }}
 
-),
+    ),
 
 {% endfor %}
 final as (
 
     {% for level in range(max_depth + 1) %}
-    select * from level_{{ level }}_members
-    {% if not loop.last %}union all{% endif %}
+        select * from level_{{ level }}_members
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

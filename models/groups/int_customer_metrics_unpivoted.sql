@@ -15,17 +15,17 @@ customer_metrics as (
 unpivoted as (
 
     {% for qualifier, spec in qualifier_catalogue().items() if spec.kind == 'range' %}
-    select
-        customer_id,
-        cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
-        cast({{ spec.metric }} as decimal(38, 12)) as metric_value
-    from customer_metrics
-    where
-        {{ spec.metric }} is not null
-        {%- if spec.get('subscription_dependent') %}
-        and has_subscription
-        {%- endif %}
-    {% if not loop.last %}union all{% endif %}
+        select
+            customer_id,
+            cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
+            cast({{ spec.metric }} as decimal(38, 12)) as metric_value
+        from customer_metrics
+        where
+            {{ spec.metric }} is not null
+            {%- if spec.get('subscription_dependent') %}
+                and has_subscription
+            {%- endif %}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

@@ -24,7 +24,9 @@ stays as (
 
 definitions as (
 
-    select group_key, definition_version
+    select
+        group_key,
+        definition_version
     from {{ ref('customer_group_definitions') }}
 
 ),

@@ -55,17 +55,17 @@ open_stays as (
     select * from {{ this }}
     where valid_to is null
     {% else %}
-    select
-        cast(null as {{ text }}) as stay_id,
-        cast(null as {{ text }}) as customer_id,
-        cast(null as {{ text }}) as group_key,
-        cast(null as date) as valid_from,
-        cast(null as date) as valid_to,
-        cast(null as {{ text }}) as entry_source,
-        cast(null as {{ text }}) as entry_reason,
-        cast(null as {{ text }}) as entry_definition_version,
-        cast(null as {{ text }}) as exit_reason
-    where 1 = 0
+        select
+            cast(null as {{ text }}) as stay_id,
+            cast(null as {{ text }}) as customer_id,
+            cast(null as {{ text }}) as group_key,
+            cast(null as date) as valid_from,
+            cast(null as date) as valid_to,
+            cast(null as {{ text }}) as entry_source,
+            cast(null as {{ text }}) as entry_reason,
+            cast(null as {{ text }}) as entry_definition_version,
+            cast(null as {{ text }}) as exit_reason
+        where 1 = 0
     {% endif %}
 
 ),

@@ -73,7 +73,8 @@ final as (
                 when definitions.recalculation = 'fixed' and {{ as_of_date() }} >= definitions.created_on
                     then {{ as_of_date() }}
             end
-        as date) as frozen_on,
+            as date
+        ) as frozen_on,
         cast('{{ "backfill" if is_backfill_run() else "daily_run" }}' as {{ text }}) as recorded_by
     from definitions
     left join movement on definitions.group_key = movement.group_key

@@ -4,23 +4,23 @@
 with
 
 {% for source_table, spec in tables.items() %}
-{{ source_table }}_quarantine as (
+    {{ source_table }}_quarantine as (
 
-    select
-        source_table,
-        source_row_key,
-        quarantine_reason
-    from {{ ref(spec.validated_model) }}
-    where row_status = 'quarantined'
+        select
+            source_table,
+            source_row_key,
+            quarantine_reason
+        from {{ ref(spec.validated_model) }}
+        where row_status = 'quarantined'
 
-),
+    ),
 
 {% endfor %}
 unioned as (
 
     {% for source_table in tables %}
-    select * from {{ source_table }}_quarantine
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ source_table }}_quarantine
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -28,7 +28,9 @@ unioned as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat(["source_table", "'|'", "coalesce(source_row_key, '<null>')", "'|'", "quarantine_reason"])) }} as {{ dbt.type_string() }}) as quarantined_row_id,
+        cast(
+            {{ dbt.hash(dbt.concat(["source_table", "'|'", "coalesce(source_row_key, '<null>')", "'|'", "quarantine_reason"])) }} as {{ dbt.type_string() }}
+        ) as quarantined_row_id,
         cast(source_table as {{ dbt.type_string() }}) as source_table,
         cast(source_row_key as {{ dbt.type_string() }}) as raw_id,
         cast(quarantine_reason as {{ dbt.type_string() }}) as quarantine_reason,

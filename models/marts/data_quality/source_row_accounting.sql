@@ -5,23 +5,23 @@
 with
 
 {% for source_table, spec in tables.items() %}
-{{ source_table }}_statuses as (
+    {{ source_table }}_statuses as (
 
-    select
-        source_table,
-        row_status,
-        count(*) as row_count
-    from {{ ref(spec.validated_model) }}
-    group by source_table, row_status
+        select
+            source_table,
+            row_status,
+            count(*) as row_count
+        from {{ ref(spec.validated_model) }}
+        group by source_table, row_status
 
-),
+    ),
 
 {% endfor %}
 unioned as (
 
     {% for source_table in tables %}
-    select * from {{ source_table }}_statuses
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ source_table }}_statuses
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -29,7 +29,8 @@ renamed as (
         {{ cast_money('source.amount_gross') }} as amount_gross,
         {{ cast_money('source.amount_net') }} as amount_net,
         currency_rates.rate_to_reporting,
-        {{ to_reporting_currency('source.amount_gross', 'currency_rates.rate_to_reporting') }} as amount_gross_reporting,
+        {{ to_reporting_currency('source.amount_gross', 'currency_rates.rate_to_reporting') }}
+            as amount_gross_reporting,
         {{ to_reporting_currency('source.amount_net', 'currency_rates.rate_to_reporting') }} as amount_net_reporting,
 
         ----------  booleans

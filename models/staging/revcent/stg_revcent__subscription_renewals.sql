@@ -27,7 +27,8 @@ renamed as (
         ----------  numerics
         {{ cast_money('source.amount_total') }} as amount_total,
         currency_rates.rate_to_reporting,
-        {{ to_reporting_currency('source.amount_total', 'currency_rates.rate_to_reporting') }} as amount_total_reporting,
+        {{ to_reporting_currency('source.amount_total', 'currency_rates.rate_to_reporting') }}
+            as amount_total_reporting,
 
         ----------  timestamps
         {{ epoch_seconds_to_timestamp('source.created_date_unix') }} as created_at,
