@@ -158,22 +158,22 @@ problems as (
     {% endfor %}
     select
         'customer_groups' as seed_name,
-        groups.group_seed_line as seed_line,
+        owning_groups.group_seed_line as seed_line,
         dependencies.group_key,
         cast(null as integer) as rule_set,
         cast(null as {{ text }}) as qualifier,
         {{ dbt.concat(["'cycle in group references: '", "dependencies.cycle_path"]) }} as problem
     from dependencies
-    inner join first_group_lines as groups
+    inner join first_group_lines as owning_groups
         on
-            dependencies.group_key = groups.group_key
+            dependencies.group_key = owning_groups.group_key
             and dependencies.is_in_cycle
 
     union all
 
     select
         'customer_groups' as seed_name,
-        groups.group_seed_line as seed_line,
+        owning_groups.group_seed_line as seed_line,
         dependencies.group_key,
         cast(null as integer) as rule_set,
         cast(null as {{ text }}) as qualifier,
@@ -183,8 +183,8 @@ problems as (
             "' levels deep below this one; the limit is var max_group_nesting_depth = " ~ var('max_group_nesting_depth') ~ "'",
         ]) }} as problem
     from dependencies
-    inner join first_group_lines as groups
-        on dependencies.group_key = groups.group_key
+    inner join first_group_lines as owning_groups
+        on dependencies.group_key = owning_groups.group_key
     where
         not dependencies.is_in_cycle
         and dependencies.nesting_depth > {{ var('max_group_nesting_depth') }}

@@ -31,7 +31,8 @@ final as (
         exp_month as default_card_exp_month,
         case when exp_year < 100 then exp_year + 2000 else exp_year end as default_card_exp_year,
         {{ card_expiry_date('exp_month', 'exp_year') }} as default_card_expires_on,
-        {{ days_between(as_of_date(), card_expiry_date('exp_month', 'exp_year')) }}             as days_until_card_expiry
+        {{ days_between(as_of_date(), card_expiry_date('exp_month', 'exp_year')) }}
+            as days_until_card_expiry
     from ranked
     where card_rank = 1
 
