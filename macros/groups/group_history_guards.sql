@@ -10,7 +10,9 @@
     - it would remove more than var churn_guard_max_removed_share (default
       0.5) of the members of a group above var churn_guard_min_members
       (default 100): a bad load must not fire thousands of removal events.
-      var allow_mass_removal (true, or a list of group keys) lets it through.
+      var allow_mass_removal (true, or a list of group keys) lets it through;
+      var churn_guard_exempt_groups lists groups whose members all leave
+      together by design (card_update_needed empties on the 1st of a month).
 -#}
 {% macro guard_customer_group_history() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
@@ -32,7 +34,8 @@
     {%- if history is none or is_backfill_run() or allowed in [true, 'true', 'True'] -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set allowed_groups = allowed if allowed is iterable and allowed is not string else [] -%}
+    {%- set allowed_groups = (allowed if allowed is iterable and allowed is not string else [])
+        + var('churn_guard_exempt_groups', []) -%}
     {%- set churn_sql -%}
         with
         base as (
