@@ -1,5 +1,6 @@
 """The main job, end to end: generate sample data into DuckDB, run the daily
-pipeline over simulated days, print a summary.
+pipeline over simulated days (checking history and events against each
+day's from-scratch membership), print a summary and write the HTML report.
 
     python scripts/demo.py                       # 30 days, 10,000 customers
     python scripts/demo.py --days 3 --customers 2000
@@ -15,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.report import write_report  # noqa: E402
 from scripts.simulate import simulate  # noqa: E402
 from scripts.summary import print_summary  # noqa: E402
 
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         stale.unlink(missing_ok=True)
     simulate(args.db, days=args.days, customers=args.customers, seed=args.seed, start=args.start, verify=True)
     print_summary(args.db)
+    report = write_report(args.db, Path("reports/customer_groups.html"))
+    print(f"report: open {report.resolve()} in a browser")
     return 0
 
 
