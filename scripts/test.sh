@@ -9,7 +9,9 @@ bash scripts/install.sh
 source .venv/bin/activate
 
 echo "== sqlfluff lint"
-CUSTOMER_GROUPS_DUCKDB_PATH="$(mktemp -d)/lint.duckdb" sqlfluff lint models macros analyses --processes 2
+lint_dir="$(mktemp -d)"
+CUSTOMER_GROUPS_DUCKDB_PATH="$lint_dir/lint.duckdb" DBT_TARGET_PATH="$lint_dir/target" DBT_LOG_PATH="$lint_dir/logs" \
+    sqlfluff lint models macros analyses --processes 2
 
 echo "== pytest"
 set +e

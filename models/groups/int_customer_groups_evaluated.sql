@@ -85,16 +85,16 @@ relation_conditions as (
 matched_rule_sets as (
 
     select
-        matched.customer_id,
-        matched.group_key,
-        matched.rule_set,
+        rule_sets_matched.customer_id,
+        rule_sets_matched.group_key,
+        rule_sets_matched.rule_set,
         rule_sets.nesting_depth,
         rule_sets.relation_conditions
-    from {{ ref('int_customer_group_rule_sets_matched') }} as matched
+    from {{ ref('int_customer_group_rule_sets_matched') }} as rule_sets_matched
     inner join rule_sets
         on
-            matched.group_key = rule_sets.group_key
-            and matched.rule_set = rule_sets.rule_set
+            rule_sets_matched.group_key = rule_sets.group_key
+            and rule_sets_matched.rule_set = rule_sets.rule_set
 
 ),
 
@@ -147,8 +147,8 @@ previous_frozen_members as (
                 {% endfor %}
             ) as lower_members
             where lower_members.group_key in (
-                select referenced_group_key from relation_conditions
-                where nesting_depth = {{ level }}
+                select relation_conditions.referenced_group_key from relation_conditions
+                where relation_conditions.nesting_depth = {{ level }}
             )
 
         ),

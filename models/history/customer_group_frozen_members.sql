@@ -12,6 +12,12 @@
 
 with
 
+previous_freezes as (
+
+    {{ previous_freezes_sql() }}
+
+),
+
 frozen_now as (
 
     select
@@ -20,7 +26,7 @@ frozen_now as (
     from {{ ref('int_customer_groups_evaluated') }} as members
     inner join {{ ref('customer_group_definitions') }} as definitions
         on members.group_key = definitions.group_key
-    left join ({{ previous_freezes_sql() }}) as previous_freezes
+    left join previous_freezes
         on members.group_key = previous_freezes.group_key
     where
         members.membership_source = 'frozen'

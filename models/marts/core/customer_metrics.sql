@@ -81,7 +81,8 @@ joined as (
         customers.is_enabled,
         customers.has_marketing_consent,
 
-        {{ days_between('customers.created_date', as_of_date()) }}             as days_since_created,
+        {{ days_between('customers.created_date', as_of_date()) }}
+            as days_since_created,
 
         coalesce(sales.successful_sales_net_amount, 0)
         + coalesce(renewals.successful_renewals_amount, 0)
@@ -90,7 +91,8 @@ joined as (
 
         coalesce(sales.sales, 0) as sales,
         sales.successful_sales_gross_amount / nullif(sales.successful_sales, 0) as average_sale,
-        {{ days_between('sales.last_successful_sale_date', as_of_date()) }}             as days_since_last_sale,
+        {{ days_between('sales.last_successful_sale_date', as_of_date()) }}
+            as days_since_last_sale,
         coalesce(sales.successful_sales, 0) as successful_sales,
         coalesce(sales.upsell_sales, 0) as upsell_sales,
         coalesce(sales.declined_sales, 0) as declined_sales,
@@ -102,7 +104,8 @@ joined as (
         coalesce(paypal_disputes.lifetime_paypal_dispute, 0) as lifetime_paypal_dispute,
         coalesce(paypal_disputes.paypal_disputes, 0) as paypal_disputes,
 
-        {{ days_between('renewals.last_successful_renewal_date', as_of_date()) }}             as days_since_last_renewal,
+        {{ days_between('renewals.last_successful_renewal_date', as_of_date()) }}
+            as days_since_last_renewal,
         coalesce(renewals.renewals, 0) as renewals,
         coalesce(renewals.successful_renewals, 0) as successful_renewals,
         coalesce(renewals.overdue_renewals, 0) as overdue_renewals,

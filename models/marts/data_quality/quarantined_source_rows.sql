@@ -29,7 +29,9 @@ final as (
 
     select
         cast(
-            {{ dbt.hash(dbt.concat(["source_table", "'|'", "coalesce(source_row_key, '<null>')", "'|'", "quarantine_reason"])) }} as {{ dbt.type_string() }}
+            {{ dbt.hash(dbt.concat([
+                "source_table", "'|'", "coalesce(source_row_key, '<null>')", "'|'", "quarantine_reason"
+            ])) }} as {{ dbt.type_string() }}
         ) as quarantined_row_id,
         cast(source_table as {{ dbt.type_string() }}) as source_table,
         cast(source_row_key as {{ dbt.type_string() }}) as raw_id,
