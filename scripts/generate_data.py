@@ -178,7 +178,9 @@ LAST_NAMES = (
     "Visser Bakker Smit Tanaka Suzuki Takahashi Watanabe Ito Yamamoto Nakamura Kobayashi Evans Murphy Walsh "
     "OBrien Byrne Patel Singh Kumar Wong Tremblay Gagnon Roy Cote Bouchard Kelly Ryan Fernandez Navarro"
 ).split()
-EMAIL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "aol.com", "mail.com")
+EMAIL_DOMAINS = (
+    "gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "proton.me", "aol.com", "mail.com",
+)
 STREETS = (
     "Main", "Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill", "Park", "Sunset", "River", "Church",
     "High", "Station", "Mill", "Victoria", "King", "Queen", "Bahnhof", "Garden", "Forest", "Bridge", "Market",
@@ -363,7 +365,10 @@ TABLES: dict[str, TableDef] = {
         ),
         TableDef(
             "product_sale",
-            (_id("id", PSL), _id("sale_id", SAL), _id("product_id", PRD), _int("quantity", "INTEGER"), _money("amount")),
+            (
+                _id("id", PSL), _id("sale_id", SAL), _id("product_id", PRD), _int("quantity", "INTEGER"),
+                _money("amount"),
+            ),
             prefix=PSL, amounts=("amount",),
             refs=(("sale_id", SAL, "dangling_sale", True), ("product_id", PRD, "dangling_product", True)),
         ),
@@ -417,7 +422,10 @@ TABLES: dict[str, TableDef] = {
         ),
         TableDef(
             "fraud_detection",
-            (_id("id", FRD), _id("customer_id", CUS), _cat("method", V_FRAUD_METHOD), _int("fraud_detection_date_unix")),
+            (
+                _id("id", FRD), _id("customer_id", CUS), _cat("method", V_FRAUD_METHOD),
+                _int("fraud_detection_date_unix"),
+            ),
             prefix=FRD, ts="fraud_detection_date_unix", enum="method", refs=(DANGLING_CUSTOMER,),
         ),
         TableDef(
@@ -649,7 +657,8 @@ def gen_customers(ctx: Ctx) -> Frame:
     loc_count = np.bincount(loc_country, minlength=len(COUNTRIES))
     loc = loc_start[country] + np.floor(rng.random(n) * loc_count[country]).astype(I64)
     is_us = pa.array(country == 0)
-    us_zip = num_str(np.array([int(z) if z.isdigit() else 0 for _, _, _, z in LOCATIONS])[loc] + rng.integers(0, 99, n), 5)
+    zip_base = np.array([int(z) if z.isdigit() else 0 for _, _, _, z in LOCATIONS])
+    us_zip = num_str(zip_base[loc] + rng.integers(0, 99, n), 5)
 
     fn = rng.integers(0, len(FIRST_NAMES), n)
     ln = rng.integers(0, len(LAST_NAMES), n)
@@ -1403,11 +1412,13 @@ def _arrow(c: Col, v: np.ndarray | pa.Array) -> pa.Array:
     if c.kind == "bool":
         return pa.array(v, pa.bool_())
     mask = v == NULL
+    has_null = bool(mask.any())
     if c.kind == "cat":
         assert c.vocab is not None
-        codes = pa.array(np.where(mask, 0, v).astype(np.int32), pa.int32(), mask=mask)
-        return pa.DictionaryArray.from_arrays(codes, pa.array(c.vocab.values, pa.string()))
-    return pa.array(v.astype(I64), pa.int64(), mask=mask)
+        codes = np.where(mask, 0, v).astype(np.int32)
+        indices = pa.array(codes, pa.int32(), mask=mask if has_null else None)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(c.vocab.values, pa.string()))
+    return pa.array(v.astype(I64, copy=False), pa.int64(), mask=mask if has_null else None)
 
 
 def _sorted_by_id(parts: list[Frame]) -> Frame:

@@ -31,15 +31,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The frozen lists of those groups: group_key, customer_id. -#}
+{#- The frozen lists of those groups: group_key, customer_id. Only lists a
+    completed run recorded in the run log count, so rows an interrupted run
+    left behind are never merged into a later list. -#}
 {% macro previous_frozen_members_sql() -%}
     {%- set frozen = previous_run_relation('customer_group_frozen_members') -%}
     {%- if frozen is not none -%}
     select
-        group_key,
-        customer_id
-    from {{ frozen }}
-    where frozen_on < {{ as_of_date() }}
+        frozen.group_key,
+        frozen.customer_id
+    from {{ frozen }} as frozen
+    inner join ({{ previous_freezes_sql() }}) as recorded
+        on
+            frozen.group_key = recorded.group_key
+            and frozen.frozen_on = recorded.frozen_on
     {%- else -%}
     select
         cast(null as {{ dbt.type_string() }}) as group_key,

@@ -8,7 +8,10 @@
 {#- The lists of fixed segments and audiences, frozen on the first run on or
     after their created_on (evaluated as of that run's date: a backfill from
     created_on reproduces the list exactly as of that day). Later runs edit
-    the list with manual actions only. Never rebuilt by --full-refresh. -#}
+    the list with manual actions only. Never rebuilt by --full-refresh.
+    Written after the history (the depends_on below), so a run the churn
+    guard stops writes no list either. -#}
+-- depends_on: {{ ref('customer_group_membership_history') }}
 
 with
 
