@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.integration.conftest import AS_OF, PROJECT_DIR, RAW_SCHEMA, query_duckdb, run_dbt
+from tests.integration.conftest import AS_OF, PROJECT_DIR, RAW_SCHEMA, BuiltWarehouse
 
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
@@ -125,30 +125,8 @@ def seed_lines(rows: Sequence[Mapping[str, str]], group_key: str) -> list[int]:
     return [index + 2 for index, row in enumerate(rows) if row["group_key"] == group_key]
 
 
-@dataclass(frozen=True)
-class ProjectCopy:
-    project_dir: Path
-    profiles_dir: Path
-    db_path: Path
-
-    def run(
-        self,
-        args: Sequence[str],
-        *,
-        vars: Mapping[str, Any] | None = None,
-        expect_success: bool = True,
-    ) -> dbtRunnerResult:
-        return run_dbt(
-            args,
-            project_dir=self.project_dir,
-            profiles_dir=self.profiles_dir,
-            db_path=self.db_path,
-            vars={"as_of_date": AS_OF.isoformat(), **(vars or {})},
-            expect_success=expect_success,
-        )
-
-    def query(self, sql: str) -> list[dict[str, Any]]:
-        return query_duckdb(self.db_path, sql)
+# A copied project is driven like the shared warehouse, with the same dates.
+ProjectCopy = BuiltWarehouse
 
 
 def copy_project(
@@ -174,9 +152,10 @@ def copy_project(
     db_dir = work_dir / "db"
     db_dir.mkdir()
     return ProjectCopy(
+        db_path=db_dir / "customer_groups.duckdb",
+        as_of=AS_OF,
         project_dir=project_dir,
         profiles_dir=work_dir / "profiles",
-        db_path=db_dir / "customer_groups.duckdb",
     )
 
 
