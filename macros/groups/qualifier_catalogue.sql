@@ -46,3 +46,19 @@
         'not_in_any_customer_group': {'kind': 'relation'},
     }) -%}
 {% endmacro %}
+
+{#- The catalogue as rows (qualifier, qualifier_kind, metric_column,
+    is_subscription_dependent, needs_name): what parsing joins the seed rows
+    to, and what customer_group_qualifier_catalogue publishes. -#}
+{% macro qualifier_catalogue_rows() %}
+{% for qualifier, spec in qualifier_catalogue().items() %}
+    select
+        cast('{{ qualifier }}' as {{ dbt.type_string() }}) as qualifier,
+        cast('{{ spec.kind }}' as {{ dbt.type_string() }}) as qualifier_kind,
+        cast({{ "'" ~ spec.metric ~ "'" if spec.metric else 'null' }} as {{ dbt.type_string() }}) as metric_column,
+        cast({{ 'true' if spec.get('subscription_dependent') else 'false' }} as boolean)
+            as is_subscription_dependent,
+        cast({{ 'true' if spec.get('needs_name') else 'false' }} as boolean) as needs_name
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+{% endmacro %}

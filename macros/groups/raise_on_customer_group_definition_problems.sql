@@ -7,7 +7,7 @@
     {%- endif -%}
     {%- set problems = run_query(
         "select seed_name, seed_line, group_key, rule_set, qualifier, problem from "
-        ~ ref('customer_group_definition_problems')
+        ~ ref('int_customer_group_definition_problems_found')
         ~ " order by seed_name desc, seed_line, problem"
     ) -%}
     {%- set lines = [] -%}

@@ -27,7 +27,7 @@ metrics as (
 
 customer_facts as (
 
-    select * from {{ ref('int_customers_summarized_for_reporting') }}
+    select * from {{ ref('customer_outcomes') }}
 
 ),
 
@@ -91,13 +91,14 @@ badges as (
 
 ),
 
-email_events as (
+contact_restrictions as (
 
     select
         customer_id,
-        sum(case when event_type = 'unsubscribe' then 1 else 0 end) as unsubscribes,
-        sum(case when event_type = 'hard_bounce' then 1 else 0 end) as hard_bounces
-    from ({{ clean_rows_as_of('int_email_events_validated') }}) as email_events
+        max(case when restriction = 'unsubscribed' then 1 else 0 end) = 1 as is_unsubscribed,
+        max(case when restriction = 'hard_bounced' then 1 else 0 end) = 1 as is_hard_bounced,
+        max(case when restriction = 'soft_bounced_5_times' then 1 else 0 end) = 1 as is_soft_bounced_5_times
+    from {{ ref('int_contact_restrictions_identified') }}
     group by customer_id
 
 ),
@@ -158,13 +159,13 @@ final as (
 
         -- contact
         cast(coalesce(metrics.has_marketing_consent, false) as boolean) as has_marketing_consent,
-        cast(coalesce(email_events.unsubscribes, 0) > 0 as boolean) as is_unsubscribed,
-        cast(coalesce(email_events.hard_bounces, 0) > 0 as boolean) as is_hard_bounced,
+        cast(coalesce(contact_restrictions.is_unsubscribed, false) as boolean) as is_unsubscribed,
+        cast(coalesce(contact_restrictions.is_hard_bounced, false) as boolean) as is_hard_bounced,
+        cast(coalesce(contact_restrictions.is_soft_bounced_5_times, false) as boolean) as is_soft_bounced_5_times,
         cast(do_not_contact.customer_id is not null as boolean) as is_in_do_not_contact,
+        -- May we email them today: no contact restriction, and not in do-not-contact.
         cast(
-            coalesce(metrics.has_marketing_consent, false)
-            and coalesce(email_events.unsubscribes, 0) = 0
-            and coalesce(email_events.hard_bounces, 0) = 0
+            contact_restrictions.customer_id is null
             and do_not_contact.customer_id is null
             as boolean
         ) as may_be_contacted,
@@ -199,7 +200,7 @@ final as (
             metrics.customer_id = oldest_groups.customer_id
             and oldest_groups.group_rank = 1
     left join badges on metrics.customer_id = badges.customer_id
-    left join email_events on metrics.customer_id = email_events.customer_id
+    left join contact_restrictions on metrics.customer_id = contact_restrictions.customer_id
     left join do_not_contact on metrics.customer_id = do_not_contact.customer_id
     left join default_cards on metrics.customer_id = default_cards.customer_id
 

@@ -27,7 +27,7 @@ memberships as (
 
 customer_facts as (
 
-    select * from {{ ref('int_customers_summarized_for_reporting') }}
+    select * from {{ ref('customer_outcomes') }}
 
 ),
 

@@ -1,16 +1,17 @@
-{#- For every rule set of an enabled rule group, the customers who pass all
-    of its conditions that do not depend on other groups: range rows joined
-    on the metric and its bounds, list rows on the customer's values (rows
-    of one list qualifier are alternatives), and the has_no_sales flag. A
-    rule set with relation conditions still needs those (evaluated level by
-    level in int_customer_groups_evaluated); a rule set with none holds for
-    exactly these customers. Rule sets made only of relation conditions have
-    no rows here. -#}
+{#- One row per customer and qualifier row that holds for them, for every
+    row of an enabled rule group that does not depend on other groups: range
+    rows joined on the metric and its bounds (inclusive, an empty bound is
+    open; a NULL metric has no row and so fails), list rows on the
+    customer's values (metadata by name, and by value unless the value is
+    empty), and the has_no_sales flag. The one place these qualifiers are
+    matched: group evaluation counts the conditions passed per rule set, and
+    customer_group_explanations shows each row's outcome, both from here.
+    Relation rows are decided level by level in int_customer_groups_evaluated. -#}
 with
 
 definitions as (
 
-    select * from {{ ref('customer_group_definitions') }}
+    select * from {{ ref('int_customer_group_definitions_checked') }}
     where is_enabled and qualifier_method != 'none'
 
 ),
@@ -22,17 +23,6 @@ qualifiers as (
     inner join definitions
         on qualifiers.group_key = definitions.group_key
     where qualifiers.qualifier_kind != 'relation'
-
-),
-
-conditions_per_rule_set as (
-
-    select
-        group_key,
-        rule_set,
-        count(distinct condition_key) as conditions
-    from qualifiers
-    group by group_key, rule_set
 
 ),
 
@@ -48,9 +38,12 @@ attributes as (
 
 ),
 
-customer_metrics as (
+customers as (
 
-    select * from {{ ref('customer_metrics') }}
+    select
+        customer_id,
+        has_sales
+    from {{ ref('int_customer_metrics_computed') }}
 
 ),
 
@@ -60,7 +53,8 @@ range_passes as (
         metrics.customer_id,
         qualifiers.group_key,
         qualifiers.rule_set,
-        qualifiers.condition_key
+        qualifiers.condition_key,
+        qualifiers.seed_line
     from qualifiers
     inner join metrics
         on
@@ -71,13 +65,15 @@ range_passes as (
 
 ),
 
+-- A row passes once, however many of the customer's values match it.
 list_passes as (
 
     select distinct
         attributes.customer_id,
         qualifiers.group_key,
         qualifiers.rule_set,
-        qualifiers.condition_key
+        qualifiers.condition_key,
+        qualifiers.seed_line
     from qualifiers
     inner join attributes
         on
@@ -97,19 +93,20 @@ list_passes as (
 
 flag_passes as (
 
-    select distinct
-        customer_metrics.customer_id,
+    select
+        customers.customer_id,
         qualifiers.group_key,
         qualifiers.rule_set,
-        qualifiers.condition_key
+        qualifiers.condition_key,
+        qualifiers.seed_line
     from qualifiers
-    inner join customer_metrics
-        on {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = not customer_metrics.has_sales
+    inner join customers
+        on {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = (not customers.has_sales)
     where qualifiers.qualifier = 'has_no_sales'
 
 ),
 
-passes as (
+final as (
 
     select * from range_passes
     union all
@@ -117,24 +114,6 @@ passes as (
     union all
     select * from flag_passes
 
-),
-
--- Each condition passes at most once per customer, so counting rows counts
--- distinct conditions.
-matched as (
-
-    select
-        passes.customer_id,
-        passes.group_key,
-        passes.rule_set
-    from passes
-    inner join conditions_per_rule_set
-        on
-            passes.group_key = conditions_per_rule_set.group_key
-            and passes.rule_set = conditions_per_rule_set.rule_set
-    group by passes.customer_id, passes.group_key, passes.rule_set, conditions_per_rule_set.conditions
-    having count(*) = conditions_per_rule_set.conditions
-
 )
 
-select * from matched
+select * from final

@@ -1,39 +1,25 @@
-{#- One row per customer of customer_metrics, with the money and the trial
-    outcome the reporting marts add up: revenue split into its parts, and
-    whether a customer who was ever in the trial group has converted. The
-    group performance mart sums these per group; customer_360 shows them. -#}
+{#- One row per customer on as_of_date with what the group reports add up:
+    revenue and its parts (computed once, in int_customer_metrics_computed)
+    and the trial-conversion outcome, which reads the membership history
+    and so lives in the marts layer. customer_group_performance sums it per
+    group; customer_360 shows it. -#}
 with
 
 customers as (
 
     select
         customer_id,
+        revenue,
+        successful_sales_net_amount,
+        successful_sales_gross_amount,
+        successful_renewals_amount,
         lifetime_value,
         lifetime_refunded,
         successful_sales,
         chargebacks,
         renewals,
         successful_renewals
-    from {{ ref('customer_metrics') }}
-
-),
-
-sales as (
-
-    select
-        customer_id,
-        successful_sales_net_amount,
-        successful_sales_gross_amount
-    from {{ ref('int_sales_aggregated_to_customers') }}
-
-),
-
-renewal_amounts as (
-
-    select
-        customer_id,
-        successful_renewals_amount
-    from {{ ref('int_renewals_aggregated_to_customers') }}
+    from {{ ref('int_customer_metrics_computed') }}
 
 ),
 
@@ -81,14 +67,10 @@ final as (
 
     select
         cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(coalesce(sales.successful_sales_net_amount, 0) as decimal(38, 12)) as successful_sales_net_amount,
-        cast(coalesce(sales.successful_sales_gross_amount, 0) as decimal(38, 12)) as successful_sales_gross_amount,
-        cast(coalesce(renewal_amounts.successful_renewals_amount, 0) as decimal(38, 12)) as successful_renewals_amount,
-        cast(
-            coalesce(sales.successful_sales_net_amount, 0)
-            + coalesce(renewal_amounts.successful_renewals_amount, 0)
-            as decimal(38, 12)
-        ) as revenue,
+        cast(customers.successful_sales_net_amount as decimal(38, 12)) as successful_sales_net_amount,
+        cast(customers.successful_sales_gross_amount as decimal(38, 12)) as successful_sales_gross_amount,
+        cast(customers.successful_renewals_amount as decimal(38, 12)) as successful_renewals_amount,
+        cast(customers.revenue as decimal(38, 12)) as revenue,
         cast(customers.lifetime_value as decimal(38, 12)) as lifetime_value,
         cast(customers.lifetime_refunded as decimal(38, 12)) as lifetime_refunded,
         cast(customers.successful_sales as integer) as successful_sales,
@@ -105,8 +87,6 @@ final as (
             as boolean
         ) as is_trial_converted
     from customers
-    left join sales on customers.customer_id = sales.customer_id
-    left join renewal_amounts on customers.customer_id = renewal_amounts.customer_id
     left join trial_stays on customers.customer_id = trial_stays.customer_id
     left join active_subscriptions on customers.customer_id = active_subscriptions.customer_id
     left join renewals_since_trial on customers.customer_id = renewals_since_trial.customer_id

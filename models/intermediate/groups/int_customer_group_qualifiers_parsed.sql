@@ -13,7 +13,7 @@ source as (
 
 catalogue as (
 
-    select * from {{ ref('customer_group_qualifier_catalogue') }}
+    {{ qualifier_catalogue_rows() }}
 
 ),
 

@@ -1,9 +1,6 @@
 {{ config(
-    materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_id',
-    full_refresh=false,
-    on_schema_change='fail',
     pre_hook="{{ roll_back_from_as_of_date('occurred_on') }}",
 ) }}
 {#- The event log: one row per change of membership, read off the stays

@@ -1,4 +1,4 @@
-{{ config(materialized="view") }}
+{{ config(materialized='view') }}
 {#- customer_metrics in long form, one row per customer and range metric
     that has a value, so that range qualifiers are evaluated by one join on
     the metric and its bounds instead of a block per qualifier. A NULL metric
@@ -8,7 +8,7 @@ with
 
 customer_metrics as (
 
-    select * from {{ ref('customer_metrics') }}
+    select * from {{ ref('int_customer_metrics_computed') }}
 
 ),
 

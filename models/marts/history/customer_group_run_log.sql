@@ -1,8 +1,5 @@
 {{ config(
-    materialized='incremental',
     incremental_strategy='append',
-    full_refresh=false,
-    on_schema_change='fail',
     pre_hook="{{ roll_back_from_as_of_date('as_of_date') }}",
 ) }}
 {#- One row per group for every date processed: the definition version in

@@ -1,9 +1,6 @@
 {{ config(
-    materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='stay_id',
-    full_refresh=false,
-    on_schema_change='fail',
     pre_hook=[
         "{{ guard_customer_group_history() }}",
         "{{ roll_back_from_as_of_date('valid_from', reopen_column='valid_to') }}",

@@ -3,7 +3,7 @@
     definition_version is a hash of the group's seed rows, so a consumer can
     tell a definition change from a data change. -#}
 {%- set text = dbt.type_string() %}
--- depends_on: {{ ref('customer_group_definition_problems') }}
+-- depends_on: {{ ref('int_customer_group_definition_problems_found') }}
 
 with
 

@@ -17,14 +17,14 @@ with
 
 definitions as (
 
-    select * from {{ ref('customer_group_definitions') }}
+    select * from {{ ref('int_customer_group_definitions_checked') }}
     where is_enabled
 
 ),
 
 customers as (
 
-    select customer_id from {{ ref('customer_metrics') }}
+    select customer_id from {{ ref('int_customer_metrics_computed') }}
 
 ),
 
@@ -239,12 +239,7 @@ previous_frozen_members as (
                 on
                     counts.group_key = rule_sets.group_key
                     and counts.rule_set = rule_sets.rule_set
-            where
-                (counts.qualifier = 'in_any_customer_group' and counts.listed_groups_in >= 1)
-                or (counts.qualifier = 'in_all_customer_group' and counts.listed_groups_in = counts.listed_groups)
-                -- RevCent's meaning: not in at least one of the listed groups.
-                or (counts.qualifier = 'not_in_customer_group' and counts.listed_groups_in < counts.listed_groups)
-                or (counts.qualifier = 'not_in_any_customer_group' and counts.listed_groups_in = 0)
+            where {{ relation_condition_holds('counts.qualifier', 'counts.listed_groups_in', 'counts.listed_groups') }}
             group by counts.customer_id, counts.group_key, counts.rule_set, rule_sets.relation_conditions
             having count(*) = rule_sets.relation_conditions
 

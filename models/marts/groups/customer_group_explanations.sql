@@ -2,8 +2,11 @@
 {#- Why each customer is in or out of each rule group: one row per customer,
     group and qualifier row evaluated, with the customer's value, the bounds
     or expected value, and whether the row, its condition, its rule set and
-    the group held. A view: filter it by customer (it is what the
-    explain_customer operation reads). -#}
+    the group held. Nothing is decided here: row outcomes come from
+    int_customer_group_qualifier_rows_passed (range, list and flag rows) and
+    from final membership (relation rows), and conditions of relations
+    follow relation_condition_holds, as in group evaluation. A view: filter
+    it by customer (it is what the explain_customer operation reads). -#}
 {%- set text = dbt.type_string() -%}
 with
 
@@ -27,9 +30,8 @@ customers as (
 
     select
         customer_id,
-        has_sales,
-        has_subscription
-    from {{ ref('customer_metrics') }}
+        has_sales
+    from {{ ref('int_customer_metrics_computed') }}
 
 ),
 
@@ -51,23 +53,12 @@ attribute_values as (
 
 ),
 
--- Qualifier rows a customer's list values match (once per row, however
--- many values match it).
-list_matches as (
+passes as (
 
-    select distinct
-        attributes.customer_id,
-        qualifiers.seed_line
-    from qualifiers
-    inner join {{ ref('int_customer_attributes_unioned') }} as attributes
-        on
-            qualifiers.qualifier = attributes.attribute
-            and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attributes.attribute_name)
-            and (
-                qualifiers.qualifier_value = attributes.attribute_value
-                or (qualifiers.qualifier = 'metadata' and qualifiers.qualifier_value is null)
-            )
-    where qualifiers.qualifier_kind = 'list'
+    select
+        customer_id,
+        seed_line
+    from {{ ref('int_customer_group_qualifier_rows_passed') }}
 
 ),
 
@@ -97,20 +88,11 @@ evaluated as (
             when 'flag' then case when customers.has_sales then 'has sales' else 'no sales' end
             when 'relation' then case when referenced.customer_id is not null then 'member' else 'not a member' end
         end as customer_value,
+        referenced.customer_id is not null as is_in_listed_group,
         case
-            when qualifiers.is_subscription_dependent and not customers.has_subscription then false
-            when qualifiers.qualifier_kind = 'range'
-                then
-                    metrics.metric_value is not null
-                    and (qualifiers.min_value is null or metrics.metric_value >= qualifiers.min_value)
-                    and (qualifiers.max_value is null or metrics.metric_value <= qualifiers.max_value)
-            when qualifiers.qualifier_kind = 'list' then list_matches.customer_id is not null
-            when qualifiers.qualifier_kind = 'flag'
-                then
-                    {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = not customers.has_sales
+            when qualifiers.qualifier_kind != 'relation' then passes.customer_id is not null
             when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group')
-                then
-                    referenced.customer_id is not null
+                then referenced.customer_id is not null
             else referenced.customer_id is null
         end as row_passed
     from qualifiers
@@ -124,10 +106,10 @@ evaluated as (
             customers.customer_id = attribute_values.customer_id
             and qualifiers.qualifier = attribute_values.attribute
             and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attribute_values.attribute_name)
-    left join list_matches
+    left join passes
         on
-            customers.customer_id = list_matches.customer_id
-            and qualifiers.seed_line = list_matches.seed_line
+            customers.customer_id = passes.customer_id
+            and qualifiers.seed_line = passes.seed_line
     left join members as referenced
         on
             customers.customer_id = referenced.customer_id
@@ -140,15 +122,19 @@ conditions as (
     select
         *,
         case
-            -- in_all and not_in_any need every row; the others any row.
-            when qualifier in ('in_all_customer_group', 'not_in_any_customer_group') or qualifier_kind = 'range'
-                then min(case when row_passed then 1 else 0 end) over (
-                    partition by customer_id, group_key, rule_set, condition_key
-                )
+            when qualifier_kind = 'relation'
+                then {{ relation_condition_holds(
+                    'qualifier',
+                    'sum(case when is_in_listed_group then 1 else 0 end) over (
+                        partition by customer_id, group_key, rule_set, condition_key
+                    )',
+                    'count(*) over (partition by customer_id, group_key, rule_set, condition_key)'
+                ) }}
+            -- A range row is its own condition; rows of one list qualifier are alternatives.
             else max(case when row_passed then 1 else 0 end) over (
                 partition by customer_id, group_key, rule_set, condition_key
-            )
-        end = 1 as condition_passed
+            ) = 1
+        end as condition_passed
     from evaluated
 
 ),

@@ -1,8 +1,5 @@
 {{ config(
-    materialized='incremental',
     incremental_strategy='append',
-    full_refresh=false,
-    on_schema_change='fail',
     pre_hook="{{ roll_back_from_as_of_date('frozen_on') }}",
 ) }}
 {#- The lists of fixed segments and audiences, frozen on the first run on or

@@ -1,0 +1,76 @@
+{#- Guards: explanations tell the same story as membership. For every
+    enabled flexi rule group, a customer is a member exactly when one of the
+    group's rule sets passed in customer_group_explanations, and the
+    explanations' is_member says so too. Row outcomes there come from the
+    same models as evaluation; this proves the two agree end to end. Checked
+    on the first `explanation_check_customers` customers (by id, default
+    5000), so the test stays cheap on a large warehouse: the explanations
+    are a view of customers x groups x qualifier rows. -#}
+with
+
+sampled_customers as (
+
+    select customer_id
+    from {{ ref('customer_metrics') }}
+    order by customer_id
+    limit {{ var('explanation_check_customers', 5000) | int }}
+
+),
+
+flexi_rule_groups as (
+
+    select group_key
+    from {{ ref('customer_group_definitions') }}
+    where is_enabled and qualifier_method != 'none' and recalculation = 'flexi'
+
+),
+
+explained as (
+
+    select
+        explanations.customer_id,
+        explanations.group_key,
+        max(case when explanations.rule_set_passed then 1 else 0 end) = 1 as any_rule_set_passed,
+        max(case when explanations.is_member then 1 else 0 end) = 1 as is_member
+    from {{ ref('customer_group_explanations') }} as explanations
+    inner join sampled_customers
+        on explanations.customer_id = sampled_customers.customer_id
+    inner join flexi_rule_groups
+        on explanations.group_key = flexi_rule_groups.group_key
+    group by explanations.customer_id, explanations.group_key
+
+),
+
+members as (
+
+    select
+        memberships.customer_id,
+        memberships.group_key
+    from {{ ref('customer_group_memberships') }} as memberships
+    inner join sampled_customers
+        on memberships.customer_id = sampled_customers.customer_id
+    inner join flexi_rule_groups
+        on memberships.group_key = flexi_rule_groups.group_key
+
+),
+
+compared as (
+
+    select
+        coalesce(explained.customer_id, members.customer_id) as customer_id,
+        coalesce(explained.group_key, members.group_key) as group_key,
+        coalesce(explained.any_rule_set_passed, false) as any_rule_set_passed,
+        coalesce(explained.is_member, false) as explained_as_member,
+        members.customer_id is not null as is_in_memberships
+    from explained
+    full outer join members
+        on
+            explained.customer_id = members.customer_id
+            and explained.group_key = members.group_key
+
+)
+
+select * from compared
+where
+    any_rule_set_passed != is_in_memberships
+    or explained_as_member != is_in_memberships
