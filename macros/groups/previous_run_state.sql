@@ -5,12 +5,62 @@
     (that would be a cycle); it reads them as plain relations, and only the
     rows from dates before this run's as_of_date, so a rerun of a date sees
     the same state as its first run did.
+
+    Where each relation lives comes from the project's graph (the model's
+    resolved database, schema and alias), so a custom schema per folder or a
+    generate_schema_name override is followed. A missing relation means a
+    first run only when nothing else says otherwise: if the run log records
+    earlier dates but another state table is missing, or the run log is
+    missing while the history holds stays, the run stops and names what it
+    could not find instead of silently starting over.
 -#}
-{% macro previous_run_relation(identifier) -%}
+{% macro state_model_relation(model_name) -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.name == model_name and node.package_name == project_name -%}
+        {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("state model " ~ model_name ~ " is not in this project's graph") }}
+{%- endmacro %}
+
+{% macro previous_run_relation(model_name) -%}
     {%- if not execute or this is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier=identifier)) }}
+    {%- set expected = state_model_relation(model_name) -%}
+    {%- set found = adapter.get_relation(
+        database=expected.database, schema=expected.schema, identifier=expected.identifier
+    ) -%}
+    {%- if found is none -%}
+        {%- do assert_first_run_without(model_name, expected) -%}
+    {%- endif -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#- Stops the run when model_name's table is missing although earlier runs
+    left state: a run must never behave as a first run by mistake. -#}
+{% macro assert_first_run_without(model_name, expected) -%}
+    {%- set witness_name = 'customer_group_membership_history' if model_name == 'customer_group_run_log'
+        else 'customer_group_run_log' -%}
+    {%- set witness = state_model_relation(witness_name) -%}
+    {%- set witness_found = adapter.get_relation(
+        database=witness.database, schema=witness.schema, identifier=witness.identifier
+    ) -%}
+    {%- if witness_found is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set date_column = 'valid_from' if witness_name == 'customer_group_membership_history' else 'as_of_date' -%}
+    {%- set earlier = run_query(
+        "select count(*) from " ~ witness_found ~ " where " ~ date_column ~ " < " ~ as_of_date()
+    ).columns[0].values()[0] -%}
+    {%- if earlier | int > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Customer group state is incomplete: " ~ witness_found ~ " records earlier runs, but "
+            ~ model_name ~ " was not found at " ~ expected ~ ". If it was moved (a schema or alias"
+            ~ " change), move it back or point the model there; if it was dropped, restore it, or"
+            ~ " start history again on purpose with"
+            ~ " dbt run-operation reset_customer_group_history --args '{confirm: erase history}'."
+        ) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Fixed groups already frozen before this run: group_key, frozen_on. -#}

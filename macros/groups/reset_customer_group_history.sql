@@ -13,7 +13,10 @@
         ) }}
     {%- endif -%}
     {%- for identifier in ['customer_group_membership_history', 'customer_group_events', 'customer_group_frozen_members', 'customer_group_run_log'] -%}
-        {%- set relation = adapter.get_relation(database=target.database, schema=target.schema, identifier=identifier) -%}
+        {%- set expected = state_model_relation(identifier) -%}
+        {%- set relation = adapter.get_relation(
+            database=expected.database, schema=expected.schema, identifier=expected.identifier
+        ) -%}
         {%- if relation is not none -%}
             {%- do adapter.drop_relation(relation) -%}
             {%- do print('dropped ' ~ relation) -%}
