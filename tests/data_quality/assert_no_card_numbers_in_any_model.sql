@@ -1,33 +1,50 @@
 -- Business rule (SPEC §2, docs/data_quality.md "Card numbers"): raw card
 -- numbers (PANs) must never reach any model; only the card reference
--- (bin, last 4) may. Scans every string column of every table model, seed
--- and snapshot that exists in the warehouse when the test runs for Luhn-valid
--- 13-19 digit numbers (digits possibly separated by single spaces or
--- dashes) and returns, per model and column, each number found, masked to
--- its last four digits.
--- The depends_on lines make `dbt build` run this after the marts.
+-- (bin, last 4) may. Scans every string column of every model (tables and
+-- views), seed and snapshot of this project for Luhn-valid 13-19 digit
+-- numbers (digits possibly separated by single spaces or dashes) and stops
+-- the build naming each model and column, with the number masked to its
+-- last four digits.
+--
+-- It runs after every model: the depends_on lines name every mart, and
+-- every other model is upstream of one of them
+-- (tests/unit/test_project_structure.py checks that this stays true).
 -- depends_on: {{ ref('customer_metrics') }}
+-- depends_on: {{ ref('customer_group_definitions') }}
+-- depends_on: {{ ref('customer_group_definition_problems') }}
+-- depends_on: {{ ref('customer_group_qualifier_catalogue') }}
+-- depends_on: {{ ref('customer_group_memberships') }}
+-- depends_on: {{ ref('customer_group_explanations') }}
+-- depends_on: {{ ref('customer_group_action_outcomes') }}
+-- depends_on: {{ ref('customer_group_membership_history') }}
+-- depends_on: {{ ref('customer_group_events') }}
+-- depends_on: {{ ref('customer_group_frozen_members') }}
+-- depends_on: {{ ref('customer_group_run_log') }}
+-- depends_on: {{ ref('customer_360') }}
+-- depends_on: {{ ref('customer_outcomes') }}
+-- depends_on: {{ ref('customer_group_performance') }}
+-- depends_on: {{ ref('customer_group_daily_movement') }}
+-- depends_on: {{ ref('customer_group_transitions') }}
+-- depends_on: {{ ref('customer_group_overview') }}
+-- depends_on: {{ ref('payment_recovery_outcomes') }}
+-- depends_on: {{ ref('metricflow_time_spine') }}
 -- depends_on: {{ ref('quarantined_source_rows') }}
 -- depends_on: {{ ref('source_row_accounting') }}
 {%- set scans = [] -%}
 {%- if execute -%}
-    {%- for node in graph.nodes.values() -%}
-        {#- Views are skipped: every value they show is computed from the
-            tables scanned here (staging views feed the validated tables), and
-            recomputing a view per column would dominate the build. -#}
-        {%- if node.resource_type in ['model', 'seed', 'snapshot'] and node.config.materialized not in ['ephemeral', 'view'] -%}
-            {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
-            {%- if relation is not none -%}
-                {%- for column in adapter.get_columns_in_relation(relation) -%}
-                    {%- if column.is_string() -%}
-                        {%- do scans.append({'model': node.name, 'relation': relation, 'column': column.name}) -%}
-                    {%- endif -%}
-                {%- endfor -%}
-            {%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type in ['model', 'seed', 'snapshot']
+        and node.package_name == project_name
+        and node.config.materialized != 'ephemeral' -%}
+        {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {%- if relation is not none -%}
+            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
+                {%- do scans.append({'model': node.name, 'relation': relation, 'column': column.name}) -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-{%- endif %}
-
+{%- endif -%}
+{%- set scan_sql -%}
 with
 
 candidates as (
@@ -67,11 +84,36 @@ final as (
     select
         model_name,
         column_name,
-        masked_sample,
+        min(masked_sample) as masked_sample,
         count(*) as occurrences
     from card_numbers
-    group by model_name, column_name, masked_sample
+    group by model_name, column_name
 
 )
 
 select * from final
+{%- endset -%}
+{%- if execute -%}
+    {%- set found = run_query(scan_sql ~ ' order by model_name, column_name') -%}
+    {%- if found.rows | length > 0 -%}
+        {%- set places = [] -%}
+        {%- for row in found.rows -%}
+            {%- do places.append('  - ' ~ row['model_name'] ~ '.' ~ row['column_name'] ~ ': '
+                ~ row['occurrences'] ~ ' card number(s), e.g. ' ~ row['masked_sample']) -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error(
+            'Card numbers (PANs) reached ' ~ places | length ~ ' model column(s); redact them at staging'
+            ~ ' (macros/cross_db/redact_card_numbers.sql) and rebuild:\n' ~ places | join('\n')
+        ) }}
+    {%- endif -%}
+{%- endif %}
+{#- The scan ran above (a clean result leaves nothing to select); at parse
+    time this renders the scan itself. #}
+{% if execute -%}
+select
+    cast(null as {{ dbt.type_string() }}) as model_name,
+    cast(null as {{ dbt.type_string() }}) as column_name
+where 1 = 0
+{%- else -%}
+{{ scan_sql }}
+{%- endif %}

@@ -4,7 +4,7 @@ with
 
 applied as (
 
-    select * from {{ ref('customer_group_action_outcomes') }}
+    select * from {{ ref('int_customer_group_actions_classified') }}
     where outcome = 'applied'
 
 ),
