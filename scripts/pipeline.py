@@ -20,8 +20,11 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILE_NAME = "customer_groups"
 
-# Models whose results do not depend on as_of_date: rebuilt once, not daily.
-AS_OF_INDEPENDENT = ["path:models/staging", "path:models/intermediate/validation", "path:models/marts/data_quality"]
+# Models whose results do not depend on as_of_date carry this tag (set by
+# folder in dbt_project.yml); selectors.yml names the selections built on it.
+AS_OF_INDEPENDENT_TAG = "tag:as_of_independent"
+# Everything but those models and the unit tests: a day whose raw tables did not change.
+AS_OF_DEPENDENT_SELECTOR = "as_of_dependent"
 
 
 class DbtRunError(AssertionError):
@@ -121,6 +124,17 @@ def run_dbt(
     return result
 
 
+def later_day_command(*, test: bool, raw_data_changed: bool) -> list[str]:
+    """The dbt command of a daily run after the first whole build: models only,
+    or a build without the unit tests (they do not depend on data) when
+    ``test``; without the as_of-independent models when the raw tables have not
+    changed (the selector also leaves out the unit tests)."""
+    command = ["build"] if test else ["run"]
+    if not raw_data_changed:
+        return [*command, "--selector", AS_OF_DEPENDENT_SELECTOR]
+    return [*command, "--exclude", "test_type:unit"] if test else command
+
+
 @dataclass
 class DbtProject:
     """The project pointed at one DuckDB file."""
@@ -173,7 +187,4 @@ class DbtProject:
             result = self.run(["build"], vars=vars)
             self._built_once = True
             return result
-        command = ["build", "--exclude", "test_type:unit"] if test else ["run"]
-        if not raw_data_changed:
-            command += ["--exclude", *AS_OF_INDEPENDENT] if command == ["run"] else AS_OF_INDEPENDENT
-        return self.run(command, vars=vars)
+        return self.run(later_day_command(test=test, raw_data_changed=raw_data_changed), vars=vars)

@@ -20,7 +20,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,6 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TOP_GROUPS = 10  # lines in the members-over-time chart
 TOP_TRANSITIONS = 15  # rows in the transitions table
-RECENT_DAYS = 7  # "last 7 days" in the headline and the movement table
 
 PERFORMANCE = "customer_group_performance"
 MOVEMENT = "customer_group_daily_movement"
@@ -74,8 +73,8 @@ class Headline:
     groups_enabled: int = 0
     groups_with_members: int = 0
     memberships: int = 0
-    entered_recent: int = 0
-    left_recent: int = 0
+    entered_last_7_days: int = 0
+    left_last_7_days: int = 0
     recovery_stays: int = 0
     recovered_stays: int = 0
 
@@ -93,7 +92,7 @@ class ReportData:
     performance: list[Row] = field(default_factory=list)
     member_days: list[Row] = field(default_factory=list)  # group_key, movement_date, members_end_of_day
     daily_totals: list[Row] = field(default_factory=list)  # movement_date, entered, left_group, is_first
-    group_movement: list[Row] = field(default_factory=list)
+    group_movement: list[Row] = field(default_factory=list)  # customer_group_overview's counts per group
     transitions: list[Row] = field(default_factory=list)
     recovery: list[Row] = field(default_factory=list)
 
@@ -145,27 +144,15 @@ def _daily_totals(con: duckdb.DuckDBPyConnection) -> list[Row]:
         order by movement_date""")
 
 
-def _group_movement(con: duckdb.DuckDBPyConnection, as_of: date | None) -> list[Row]:
-    """Per group: members now, entered and left since the history began
-    (its first day left out: everyone counts as entered then) and in the
-    last RECENT_DAYS days."""
-    recent_from = as_of - timedelta(days=RECENT_DAYS - 1) if as_of else date.max
-    rows = _rows(con, f"""
-        with moves as (
-            select *, not is_first_history_date as counts, movement_date >= ? as is_recent
-            from {MOVEMENT}
-        )
-        select group_key,
-               cast(coalesce(max(case when movement_date = as_of_date then members_end_of_day end), 0) as integer)
-                   as members,
-               cast(sum(case when counts then entered else 0 end) as integer) as entered,
-               cast(sum(case when counts then left_group else 0 end) as integer) as left_group,
-               cast(sum(case when counts and is_recent then entered else 0 end) as integer) as entered_recent,
-               cast(sum(case when counts and is_recent then left_group else 0 end) as integer) as left_recent
-        from moves
-        group by group_key""", [recent_from])
-    rows = [row for row in rows if row["members"] or row["entered"] or row["left_group"]]
-    return sorted(rows, key=lambda row: (-(row["entered"] + row["left_group"]), -row["members"], row["group_key"]))
+def _group_movement(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Per group: members now, entered and left in the last 7 and 30 days, as
+    customer_group_overview counts them; busiest groups first."""
+    return _rows(con, f"""
+        select group_key, members,
+               entered_last_7_days, left_last_7_days, entered_last_30_days, left_last_30_days
+        from {OVERVIEW}
+        where members > 0 or entered_last_30_days > 0 or left_last_30_days > 0
+        order by entered_last_30_days + left_last_30_days desc, members desc, group_key""")
 
 
 def _transitions(con: duckdb.DuckDBPyConnection) -> list[Row]:
@@ -207,8 +194,8 @@ def _headline(con: duckdb.DuckDBPyConnection, tables: set[str], data: dict[str, 
         groups_enabled=sum(1 for row in performance if row["is_enabled"]),
         groups_with_members=sum(1 for row in performance if row["members"]),
         memberships=sum(row["members"] for row in performance),
-        entered_recent=sum(row["entered_recent"] for row in data["group_movement"]),
-        left_recent=sum(row["left_recent"] for row in data["group_movement"]),
+        entered_last_7_days=sum(row["entered_last_7_days"] for row in data["group_movement"]),
+        left_last_7_days=sum(row["left_last_7_days"] for row in data["group_movement"]),
         recovery_stays=sum(row["stays"] for row in data["recovery"]),
         recovered_stays=sum(row["recovered"] for row in data["recovery"]),
     )
@@ -235,7 +222,7 @@ def load(db_path: Path, currency: str | None = None) -> ReportData:
         data: dict[str, list[Row]] = {
             "performance": _performance(con) if PERFORMANCE in tables else [],
             "daily_totals": _daily_totals(con) if MOVEMENT in tables else [],
-            "group_movement": _group_movement(con, as_of) if MOVEMENT in tables else [],
+            "group_movement": _group_movement(con) if OVERVIEW in tables else [],
             "transitions": _transitions(con) if TRANSITIONS in tables else [],
             "recovery": _recovery(con) if RECOVERY in tables else [],
         }
@@ -452,8 +439,8 @@ def header_section(data: ReportData) -> str:
         _tile("Average LTV", fmt_money(h.average_ltv, data.currency), "per customer"),
         _tile("Groups with members", fmt_int(h.groups_with_members), f"of {h.groups_enabled} enabled"),
         _tile("Memberships", fmt_int(h.memberships), "customer × group, today"),
-        _tile(f"Entered, last {RECENT_DAYS} days", fmt_int(h.entered_recent), "all groups"),
-        _tile(f"Left, last {RECENT_DAYS} days", fmt_int(h.left_recent), "all groups"),
+        _tile("Entered, last 7 days", fmt_int(h.entered_last_7_days), "all groups"),
+        _tile("Left, last 7 days", fmt_int(h.left_last_7_days), "all groups"),
         _tile("Payment recovery", fmt_pct(recovery_rate, 0),
               f"of {fmt_int(h.recovery_stays)} stays paid" if h.recovery_stays else "no stays yet"),
     ]
@@ -523,33 +510,35 @@ def movement_section(data: ReportData) -> str:
 
 
 def movement_table(data: ReportData) -> str:
-    """Per group that moved: members now, a sparkline, entered, left and net
-    over the history (and over the last RECENT_DAYS days when the history
-    is longer than that). Groups that did not move are named below it."""
-    moved = [row for row in data.group_movement if row["entered"] or row["left_group"]]
-    still = [_name(data, row["group_key"]) for row in data.group_movement if not (row["entered"] or row["left_group"])]
-    show_recent = sum(1 for row in data.daily_totals if not row["is_first"]) > RECENT_DAYS
+    """Per group that moved in the last 30 days: members now, a sparkline, and
+    entered, left and net over the last 7 and 30 days (customer_group_overview's
+    counts). Groups that did not move are named below it."""
+    def moved(row: Row) -> bool:
+        return bool(row["entered_last_30_days"] or row["left_last_30_days"])
+
+    still = [_name(data, row["group_key"]) for row in data.group_movement if not moved(row)]
     trends = members_by_group(data)
-    headers = [("", "Group"), ("num", "Members now"), ("spark", "Trend"), ("num", "Entered"), ("num", "Left"), ("num", "Net")]
-    if show_recent:
-        headers += [("num", f"Entered, {RECENT_DAYS} d"), ("num", f"Left, {RECENT_DAYS} d")]
+    headers = [("", "Group"), ("num", "Members now"), ("spark", "Trend")]
+    for days in (7, 30):
+        headers += [("num", f"Entered, {days} d"), ("num", f"Left, {days} d"), ("num", f"Net, {days} d")]
     rows = []
-    for row in moved:
+    for row in filter(moved, data.group_movement):
         cells = [
             ("group", esc(_name(data, row["group_key"]))),
             ("num", fmt_int(row["members"])),
             ("spark", sparkline(trends.get(row["group_key"], []), _name(data, row["group_key"]))),
-            _count_cell("num up", row["entered"]),
-            _count_cell("num down", row["left_group"]),
-            _count_cell("num", row["entered"] - row["left_group"], _signed),
         ]
-        if show_recent:
-            cells += [_count_cell("num up", row["entered_recent"]), _count_cell("num down", row["left_recent"])]
+        for days in (7, 30):
+            entered, left = row[f"entered_last_{days}_days"], row[f"left_last_{days}_days"]
+            cells += [_count_cell("num up", entered), _count_cell("num down", left), _count_cell("num", entered - left, _signed)]
         rows.append(cells)
-    note = "Entered, left and net count every day of the history but its first."
+    note = (
+        "Memberships that began or ended in the 7 and 30 days ending on the as-of date, from customer_group_overview; "
+        "on the first day of the history every membership counts as entered."
+    )
     if still:
         note += f" No movement in {len(still)} group{'s' if len(still) != 1 else ''}: {', '.join(sorted(still))}."
-    if not moved and data.group_movement:
+    if not rows and data.group_movement:
         return f"<h3>Movement per group</h3>{empty_note('No group has moved yet.')}<p class=\"note\">{esc(note)}</p>"
     return table("Movement per group", headers, rows, note=note)
 

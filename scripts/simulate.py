@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,55 +282,65 @@ def _state_sql(s: str, d0: int, day: dt.date) -> list[str]:
 
 
 # --------------------------------------------------------------------------
-# One day of business
+# One day of business: one step per raw table, in this order
 # --------------------------------------------------------------------------
+#
+# The steps share the day's temp macros (_u, _t, _pick, ...; see _macros), the
+# state before the day (_cust, _sale, _cstat, _prod, _sub, _card; see
+# _state_sql) and a few temp tables of today's facts, written by one step and
+# read by later ones:
+#   _nc   today's new customers                  (_evolve_customers)
+#   _ns2  today's sales, upsells included         (_evolve_sales)
+#   _taken sales refunded, charged back or disputed before today (_claimed_sales)
 
 
-def evolve_day(
-    con: duckdb.DuckDBPyConnection,
-    day: dt.date,
-    *,
-    seed: int,
-    scale: float,
-    schema: str = "raw_revcent",
-) -> dict[str, int]:
-    """Append the facts of ``day`` to the raw tables in ``schema`` (bulk SQL).
+@dataclass(frozen=True)
+class _Day:
+    """One simulated day on one connection: what every step needs."""
 
-    ``scale`` multiplies the daily volumes (1.0 = a business of 10,000 customers).
-    Deterministic in (data already there, ``seed``, ``day``, ``scale``). Every new
-    timestamp lies inside ``day`` (UTC). Returns the number of rows added per table
-    (and to the bad-row manifest).
-    """
-    s = f'"{schema}"'
-    d0 = _epoch(day)
-    d1 = d0 + DAY - 1
-    ymd = f"{day:%Y%m%d}"
-    month_index = day.year * 12 + day.month - 1
-    counts_sql = " UNION ALL ".join(
-        f"SELECT {_lit(t)}, count(*) FROM {s}.\"{t}\"" for t in (*RAW_TABLES, MANIFEST_TABLE)
-    )
-    before = dict(con.execute(counts_sql).fetchall())
+    con: duckdb.DuckDBPyConnection
+    day: dt.date
+    seed: int
+    scale: float
+    s: str  # the quoted raw schema
 
-    def n(what: str) -> int:
-        return _count(seed, day, what, DAILY_VOLUME[what] * scale)
+    @property
+    def d0(self) -> int:
+        """The day's first second (Unix time, UTC)."""
+        return _epoch(self.day)
 
-    def generated_today(table: str, ts: str) -> int:
+    @property
+    def d1(self) -> int:
+        """The day's last second."""
+        return self.d0 + DAY - 1
+
+    @property
+    def ymd(self) -> str:
+        return f"{self.day:%Y%m%d}"
+
+    def n(self, what: str) -> int:
+        """Today's number of facts of a kind of DAILY_VOLUME, scaled."""
+        return _count(self.seed, self.day, what, DAILY_VOLUME[what] * self.scale)
+
+    def generated_today(self, table: str, ts: str) -> int:
         """Facts the generator already put on this day (it writes a week ahead)."""
-        return con.execute(
+        s, d0, d1 = self.s, self.d0, self.d1
+        return self.con.execute(
             f'SELECT count(*) FROM {s}."{table}" WHERE {ts} BETWEEN {d0} AND {d1} AND position(\'_sim_\' IN id) = 0'
         ).fetchone()[0]
 
-    def run(*statements: str) -> None:
+    def run(self, *statements: str) -> None:
         for statement in statements:
-            con.execute(statement)
+            self.con.execute(statement)
 
-    run(*_macros(seed, day))
-    run(*_state_sql(s, d0, day))
 
-    # ---------------------------------------------------------------- customers
-    n_new = max(0, n("new_customers") - generated_today("customer", "created_date_unix"))
+def _evolve_customers(d: _Day) -> None:
+    """customer, customer_metadata: today's sign-ups (temp table _nc) and their
+    sign-up metadata (lead source, affiliate, CRM id)."""
+    s, day = d.s, d.day
+    n_new = max(0, d.n("new_customers") - d.generated_today("customer", "created_date_unix"))
     loc_slots = _location_slots()
-    run(
+    d.run(
         f"""CREATE OR REPLACE TEMP TABLE _nc AS
         WITH base AS (
             SELECT i, _id('cus_', 'new', i) AS id, _t(_u('nc_time', i)) AS created,
@@ -386,10 +396,15 @@ def evolve_day(
         ORDER BY id, name""",
     )
 
-    # ---------------------------------------------------------------- sales
+
+def _evolve_sales(d: _Day) -> None:
+    """sale: first sales of new customers, existing customers' attempts,
+    recovered declines and upsells (temp table _ns2), then a new version of
+    a few recent declined sales that went through after all."""
+    s, d0 = d.s, d.d0
     campaigns = _weighted([f"cmp_{i}" for i in range(1, 21)], _zipf(20, 1.1, 2))
-    n_existing = max(0, round(0.8 * (n("sale_rows") - generated_today("sale", "created_date_unix"))))
-    run(
+    n_existing = max(0, round(0.8 * (d.n("sale_rows") - d.generated_today("sale", "created_date_unix"))))
+    d.run(
         # first sales of today's new customers (60% of them; the rest are prospects)
         f"""CREATE OR REPLACE TEMP TABLE _ns AS
         SELECT
@@ -432,9 +447,7 @@ def evolve_day(
             FROM _sale WHERE NOT is_upsell
         )
         WHERE rn = 1 AND status = 'declined' AND created >= {d0 - 10 * DAY} AND _u('decline_outcome', id) < 0.12""",
-    )
-    # amounts: recovered sales repeat the declined amount, others draw a price
-    run(
+        # amounts: recovered sales repeat the declined amount, others draw a price
         f"""CREATE OR REPLACE TEMP TABLE _ns2 AS
         SELECT * REPLACE (coalesce(amount_gross, _conv(_price(u_amount), ccy)) AS amount_gross) FROM _ns""",
         # upsells minutes after ~12% of today's successful sales
@@ -454,8 +467,23 @@ def evolve_day(
                  WHEN _u('upd', id) < 0.25 THEN _clamp(created + 1 + CAST(floor(_u('upd_s', id) * 600) AS BIGINT))
                  ELSE created END
         FROM _ns2 ORDER BY id""",
-        # product lines: 1-3 (upsells 1), summing to amount_gross
-        f"""INSERT INTO {s}.product_sale
+        # salvage: a recent declined sale goes through after all (a new version, same id)
+        f"""INSERT INTO {s}.sale
+        SELECT DISTINCT v.id, v.customer_id, v.campaign_id, v.third_party_shop_id, 'success', v.is_upsell,
+            v.amount_gross, v.amount_net, v.iso_currency, v.created_date_unix, _t(_u('salvage_time', v.id))
+        FROM {s}.sale AS v
+        INNER JOIN _sale ON _sale.id = v.id
+        WHERE _sale.status = 'declined' AND _sale.created >= {d0 - 14 * DAY} AND _sale.maxupd < {d0}
+          AND _u('decline_outcome', _sale.id) >= 0.12 AND _u('decline_outcome', _sale.id) < 0.22
+          AND coalesce(v.updated_date_unix, v.created_date_unix) = _sale.maxupd
+        ORDER BY v.id""",
+    )
+
+
+def _evolve_product_sales(d: _Day) -> None:
+    """product_sale: 1-3 lines per sale of today (upsells 1), summing to amount_gross."""
+    d.run(
+        f"""INSERT INTO {d.s}.product_sale
         SELECT
             _id('psl_', '', row_number() OVER (ORDER BY sale_id, line)), sale_id,
             _pick((SELECT all_ids FROM _prod), _u('line_product', sale_id || '#' || line)),
@@ -471,19 +499,14 @@ def evolve_day(
             )
         )
         ORDER BY 1""",
-        # salvage: a recent declined sale goes through after all (a new version, same id)
-        f"""INSERT INTO {s}.sale
-        SELECT DISTINCT v.id, v.customer_id, v.campaign_id, v.third_party_shop_id, 'success', v.is_upsell,
-            v.amount_gross, v.amount_net, v.iso_currency, v.created_date_unix, _t(_u('salvage_time', v.id))
-        FROM {s}.sale AS v
-        INNER JOIN _sale ON _sale.id = v.id
-        WHERE _sale.status = 'declined' AND _sale.created >= {d0 - 14 * DAY} AND _sale.maxupd < {d0}
-          AND _u('decline_outcome', _sale.id) >= 0.12 AND _u('decline_outcome', _sale.id) < 0.22
-          AND coalesce(v.updated_date_unix, v.created_date_unix) = _sale.maxupd
-        ORDER BY v.id""",
     )
 
-    # ---------------------------------------------------------------- cards
+
+def _evolve_customer_cards(d: _Day) -> None:
+    """customer_card: cards of new buyers, new default cards for cards about to
+    expire, and a few subscribers switching to a prepaid card that expires soon."""
+    s, day = d.s, d.day
+    month_index = day.year * 12 + day.month - 1
     card_types = _weighted(["visa", "mastercard", "amex", "discover"], [0.5, 0.3, 0.12, 0.08])
     card_cols = f"""
             _pick({card_types}, _u('card_type', customer_id)) AS card_type,
@@ -493,7 +516,7 @@ def evolve_day(
     later = f"{month_index} + 24 + CAST(floor(_u('card_exp', customer_id) * 37) AS BIGINT)"
     soon_day = day + dt.timedelta(days=10)
     soon = soon_day.year * 12 + soon_day.month - 1
-    run(
+    d.run(
         f"""CREATE OR REPLACE TEMP TABLE _nc_card AS
         -- cards of new buyers, a little before their first sale
         SELECT customer_id, 'new' AS step,
@@ -518,7 +541,7 @@ def evolve_day(
                 WHERE _sub.status = 'active' AND coalesce(_card.days_until, 999) > 60
             )
             ORDER BY _u('prepaid', customer_id), customer_id
-            LIMIT {n('prepaid_cards')}
+            LIMIT {d.n('prepaid_cards')}
         )""",
         f"""INSERT INTO {s}.customer_card
         SELECT
@@ -533,8 +556,13 @@ def evolve_day(
         FROM _nc_card ORDER BY 1""",
     )
 
-    # ---------------------------------------------------------------- subscriptions and renewals
-    run(
+
+def _evolve_subscriptions(d: _Day) -> None:
+    """subscription_renewal, subscription: one outcome per subscription and day
+    (a renewal on its 30-day anniversary, or a status change as a new version),
+    then new subscriptions right after today's successful sales."""
+    s, d0 = d.s, d.d0
+    d.run(
         # one outcome per subscription and day: a renewal on its 30-day anniversary, or a status change
         f"""CREATE OR REPLACE TEMP TABLE _subday AS
         WITH d AS (
@@ -589,15 +617,25 @@ def evolve_day(
         ORDER BY 1""",
     )
 
-    # ---------------------------------------------------------------- refunds, chargebacks, disputes, fraud
-    taken = f"""(SELECT sale_id FROM {s}.refund WHERE sale_id IS NOT NULL
-                 UNION SELECT sale_id FROM {s}.chargeback WHERE sale_id IS NOT NULL
-                 UNION SELECT sale_id FROM {s}.paypal_dispute WHERE sale_id IS NOT NULL)"""
-    n_refunds = max(0, n("sale_refunds") - generated_today("refund", "created_date_unix"))
-    n_chargebacks = max(0, n("chargebacks") - generated_today("chargeback", "chargeback_date_unix"))
-    n_disputes = max(0, n("paypal_disputes") - generated_today("paypal_dispute", "dispute_date_unix"))
-    run(
-        f"""CREATE OR REPLACE TEMP TABLE _taken AS SELECT * FROM {taken}""",
+
+def _claimed_sales(d: _Day) -> None:
+    """_taken: sales already refunded, charged back or disputed before today's
+    refunds, chargebacks and disputes (none of those claims a sale twice)."""
+    s = d.s
+    d.run(
+        f"""CREATE OR REPLACE TEMP TABLE _taken AS
+        SELECT sale_id FROM {s}.refund WHERE sale_id IS NOT NULL
+        UNION SELECT sale_id FROM {s}.chargeback WHERE sale_id IS NOT NULL
+        UNION SELECT sale_id FROM {s}.paypal_dispute WHERE sale_id IS NOT NULL""",
+    )
+
+
+def _evolve_refunds(d: _Day) -> None:
+    """refund: refunds of recent successful sales (up to the daily volume) and
+    a few of recent renewals."""
+    s, d0 = d.s, d.d0
+    n_refunds = max(0, d.n("sale_refunds") - d.generated_today("refund", "created_date_unix"))
+    d.run(
         f"""INSERT INTO {s}.refund
         SELECT _id('ref_', 'sal', k), customer_id, id, NULL,
             CASE WHEN _u('refund_partial', id) < 0.4
@@ -623,6 +661,14 @@ def evolve_day(
           AND r.id NOT IN (SELECT subscription_renewal_id FROM {s}.refund WHERE subscription_renewal_id IS NOT NULL)
           AND _u('renewal_refund', r.id) < 0.003
         ORDER BY 1""",
+    )
+
+
+def _evolve_chargebacks(d: _Day) -> None:
+    """chargeback: successful sales 10-90 days old, not claimed before."""
+    s, d0 = d.s, d.d0
+    n_chargebacks = max(0, d.n("chargebacks") - d.generated_today("chargeback", "chargeback_date_unix"))
+    d.run(
         f"""INSERT INTO {s}.chargeback
         SELECT _id('chb_', '', k), customer_id, id, amount_gross, ccy,
             _pick({_weighted(V_REASON_CODE.valid, _zipf(len(V_REASON_CODE.valid), 0.8, 2))}, _u('cb_reason', id)),
@@ -633,6 +679,14 @@ def evolve_day(
               AND id NOT IN (SELECT sale_id FROM _taken)
         )
         WHERE k <= {n_chargebacks} ORDER BY k""",
+    )
+
+
+def _evolve_paypal_disputes(d: _Day) -> None:
+    """paypal_dispute: successful sales 3-60 days old, not claimed before."""
+    s, d0 = d.s, d.d0
+    n_disputes = max(0, d.n("paypal_disputes") - d.generated_today("paypal_dispute", "dispute_date_unix"))
+    d.run(
         f"""INSERT INTO {s}.paypal_dispute
         SELECT _id('ppd_', '', k), customer_id, id, amount_gross, ccy, _t(_u('pp_time', id))
         FROM (
@@ -642,24 +696,42 @@ def evolve_day(
               AND _u('cb_pick', id) > 0.01  -- not the chargebacks' first picks
         )
         WHERE k <= {n_disputes} ORDER BY k""",
+    )
+
+
+def _evolve_fraud_detections(d: _Day) -> None:
+    """fraud_detection: a few customers flagged, up to the daily volume."""
+    s = d.s
+    n_detections = max(0, d.n("fraud_detections") - d.generated_today("fraud_detection", "fraud_detection_date_unix"))
+    methods = _weighted(["sale_create", "subscription_renew", "trial_expire", "salvage_transaction_process"], [0.5, 0.2, 0.1, 0.2])
+    d.run(
         f"""INSERT INTO {s}.fraud_detection
         SELECT _id('frd_', '', k), id,
-            _pick({_weighted(['sale_create', 'subscription_renew', 'trial_expire', 'salvage_transaction_process'], [0.5, 0.2, 0.1, 0.2])},
-                  _u('fraud_method', id)),
+            _pick({methods}, _u('fraud_method', id)),
             _t(_u('fraud_time', id))
         FROM (SELECT id, row_number() OVER (ORDER BY _u('fraud_pick', id), id) AS k FROM _cust)
-        WHERE k <= {max(0, n("fraud_detections") - generated_today("fraud_detection", "fraud_detection_date_unix"))}
+        WHERE k <= {n_detections}
         ORDER BY k""",
-        f"""INSERT INTO {s}.customer_metadata
+    )
+
+
+def _evolve_risk_scores(d: _Day) -> None:
+    """customer_metadata: new risk scores of a few customers."""
+    d.run(
+        f"""INSERT INTO {d.s}.customer_metadata
         SELECT id, 'risk_score', CAST(1 + CAST(floor(_u('risk_value', id) * 100) AS BIGINT) AS VARCHAR), _t(_u('risk_time', id))
         FROM (SELECT id, row_number() OVER (ORDER BY _u('risk_pick', id), id) AS k FROM _cust)
-        WHERE k <= {n("risk_scores")}
+        WHERE k <= {d.n("risk_scores")}
         ORDER BY id""",
     )
 
-    # ---------------------------------------------------------------- manual actions, email events
+
+def _evolve_group_actions(d: _Day) -> None:
+    """customer_group_action: manual adds to and removals from the manual
+    groups, and actions the pipeline ignores (on rule groups, unknown groups)."""
+    s, d0 = d.s, d.d0
     actor = "'agent_' || CAST(1 + CAST(floor(_u('actor', customer_id || group_key) * 30) AS BIGINT) AS VARCHAR)"
-    run(
+    d.run(
         f"""CREATE OR REPLACE TEMP TABLE _latest_action AS
         SELECT customer_id, group_key, action FROM (
             SELECT a.customer_id, lower(trim(a.group_key)) AS group_key, lower(trim(a.action)) AS action,
@@ -681,40 +753,50 @@ def evolve_day(
             SELECT _cust.id, 'do_not_contact', 'add' FROM _cust
             LEFT JOIN _latest_action AS l ON l.customer_id = _cust.id AND l.group_key = 'do_not_contact'
             WHERE coalesce(l.action, '') <> 'add'
-            ORDER BY _u('dnc_pick', _cust.id), _cust.id LIMIT {n("manual_adds_do_not_contact")}
+            ORDER BY _u('dnc_pick', _cust.id), _cust.id LIMIT {d.n("manual_adds_do_not_contact")}
         )
         UNION ALL
         SELECT * FROM (
             SELECT _cust.id, 'manual_review', 'add' FROM _cust
             LEFT JOIN _latest_action AS l ON l.customer_id = _cust.id AND l.group_key = 'manual_review'
             WHERE coalesce(l.action, '') <> 'add'
-            ORDER BY _u('mr_pick', _cust.id), _cust.id LIMIT {n("manual_adds_manual_review")}
+            ORDER BY _u('mr_pick', _cust.id), _cust.id LIMIT {d.n("manual_adds_manual_review")}
         )
         UNION ALL
         -- actions on a flexi rule group and an unknown group: recorded, and ignored by the pipeline
         SELECT * FROM (
             SELECT id, _pick(['vip', 'repeat_buyers', 'legacy_group'], _u('ign_group', id)),
                 CASE WHEN _u('ign_action', id) < 0.7 THEN 'add' ELSE 'remove' END
-            FROM _cust ORDER BY _u('ign_pick', id), id LIMIT {n("ignored_actions")}
+            FROM _cust ORDER BY _u('ign_pick', id), id LIMIT {d.n("ignored_actions")}
         )""",
         f"""INSERT INTO {s}.customer_group_action
         SELECT _id('cga_', '', row_number() OVER (ORDER BY customer_id, group_key)), customer_id, group_key, action,
             {actor}, _t(_u('action_time', customer_id || group_key))
         FROM _actions ORDER BY 1""",
-        f"""INSERT INTO {s}.email_event
+    )
+
+
+def _evolve_email_events(d: _Day) -> None:
+    """email_event: unsubscribes, hard and soft bounces."""
+    d.run(
+        f"""INSERT INTO {d.s}.email_event
         SELECT _id('eev_', '', row_number() OVER (ORDER BY event_type, id)), id, event_type, _t(_u('email_time', event_type || id))
         FROM (
             SELECT * FROM (SELECT id, 'unsubscribe' AS event_type FROM _cust
-                           ORDER BY _u('unsub_pick', id), id LIMIT {n("unsubscribes")})
+                           ORDER BY _u('unsub_pick', id), id LIMIT {d.n("unsubscribes")})
             UNION ALL
-            SELECT * FROM (SELECT id, 'hard_bounce' FROM _cust ORDER BY _u('hard_pick', id), id LIMIT {n("hard_bounces")})
+            SELECT * FROM (SELECT id, 'hard_bounce' FROM _cust ORDER BY _u('hard_pick', id), id LIMIT {d.n("hard_bounces")})
             UNION ALL
-            SELECT * FROM (SELECT id, 'soft_bounce' FROM _cust ORDER BY _u('soft_pick', id), id LIMIT {n("soft_bounces")})
+            SELECT * FROM (SELECT id, 'soft_bounce' FROM _cust ORDER BY _u('soft_pick', id), id LIMIT {d.n("soft_bounces")})
         )
         ORDER BY 1""",
     )
 
-    # ---------------------------------------------------------------- a few bad rows (quarantine keeps working)
+
+def _add_bad_rows(d: _Day) -> None:
+    """A few bad rows in sale, refund, email_event, customer_card and
+    fraud_detection, listed in the bad-row manifest (quarantine keeps working)."""
+    s, ymd, day = d.s, d.ymd, d.day
     template = "(SELECT * FROM _ns2 ORDER BY id LIMIT 1)"
     bad_ids = {
         ("sale", "unknown_currency"): f"sal_sim_{ymd}_bad01",
@@ -723,9 +805,9 @@ def evolve_day(
         ("email_event", "unknown_enum_value"): f"eev_sim_{ymd}_bad01",
         ("customer_card", "invalid_card_expiry"): f"crd_sim_{ymd}_bad01",
     }
-    has_template = con.execute("SELECT count(*) FROM _ns2").fetchone()[0] > 0
+    has_template = d.con.execute("SELECT count(*) FROM _ns2").fetchone()[0] > 0
     if has_template:
-        run(
+        d.run(
             f"""INSERT INTO {s}.sale
             SELECT {_lit(bad_ids[("sale", "unknown_currency")])}, customer_id, campaign_id, third_party_shop_id, status,
                 false, amount_gross, _net(amount_gross, ccy), 'XXX', created, created FROM {template}""",
@@ -734,7 +816,7 @@ def evolve_day(
                 third_party_shop_id, status, false, amount_gross, _net(amount_gross, ccy), ccy, created, created
             FROM {template}""",
         )
-    run(
+    d.run(
         f"""INSERT INTO {s}.refund
         SELECT {_lit(bad_ids[("refund", "negative_amount")])}, customer_id, id, NULL, CAST(-5 AS DECIMAL(18,2)), ccy,
             _t(_u('bad_refund', id))
@@ -750,7 +832,7 @@ def evolve_day(
         f"""INSERT INTO {s}.fraud_detection
         SELECT * FROM {s}.fraud_detection WHERE starts_with(id, 'frd_sim_{ymd}_') ORDER BY id LIMIT 1""",
     )
-    run(
+    d.run(
         f"""INSERT INTO {s}.{MANIFEST_TABLE}
         SELECT source_table, raw_id, 'quarantined', reason FROM (VALUES
             {", ".join(f"({_lit(t)}, {_lit(i)}, {_lit(r)})" for (t, r), i in bad_ids.items())}
@@ -764,7 +846,55 @@ def evolve_day(
         WHERE starts_with(id, 'frd_sim_{ymd}_') GROUP BY id HAVING count(*) > 1""",
     )
 
-    after = dict(con.execute(counts_sql).fetchall())
+
+# The steps of a day, in order (later steps read the temp tables of earlier ones).
+_DAY_STEPS: tuple[Callable[[_Day], None], ...] = (
+    _evolve_customers,
+    _evolve_sales,
+    _evolve_product_sales,
+    _evolve_customer_cards,
+    _evolve_subscriptions,
+    _claimed_sales,
+    _evolve_refunds,
+    _evolve_chargebacks,
+    _evolve_paypal_disputes,
+    _evolve_fraud_detections,
+    _evolve_risk_scores,
+    _evolve_group_actions,
+    _evolve_email_events,
+    _add_bad_rows,
+)
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection, s: str) -> dict[str, int]:
+    counts_sql = " UNION ALL ".join(
+        f"SELECT {_lit(t)}, count(*) FROM {s}.\"{t}\"" for t in (*RAW_TABLES, MANIFEST_TABLE)
+    )
+    return dict(con.execute(counts_sql).fetchall())
+
+
+def evolve_day(
+    con: duckdb.DuckDBPyConnection,
+    day: dt.date,
+    *,
+    seed: int,
+    scale: float,
+    schema: str = "raw_revcent",
+) -> dict[str, int]:
+    """Append the facts of ``day`` to the raw tables in ``schema`` (bulk SQL).
+
+    ``scale`` multiplies the daily volumes (1.0 = a business of 10,000 customers).
+    Deterministic in (data already there, ``seed``, ``day``, ``scale``). Every new
+    timestamp lies inside ``day`` (UTC). Returns the number of rows added per table
+    (and to the bad-row manifest).
+    """
+    d = _Day(con, day, seed, scale, f'"{schema}"')
+    before = _row_counts(con, d.s)
+    d.run(*_macros(seed, day))
+    d.run(*_state_sql(d.s, d.d0, day))
+    for step in _DAY_STEPS:
+        step(d)
+    after = _row_counts(con, d.s)
     return {t: after[t] - before[t] for t in before}
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from scripts.pipeline import AS_OF_INDEPENDENT, DbtProject
+from scripts.pipeline import AS_OF_DEPENDENT_SELECTOR, DbtProject
 from tests.integration.conftest import PROJECT_DIR, RAW_SCHEMA, query_duckdb
 
 pytestmark = pytest.mark.integration
@@ -95,7 +95,7 @@ def semantic_layer(tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
     # The daily pipeline; after the first day the raw tables have not
     # changed, so staging and validation are not rebuilt (as in a backfill).
     for index, day in enumerate(DAYS):
-        command = ["run"] if index == 0 else ["run", "--exclude", *AS_OF_INDEPENDENT]
+        command = ["run"] if index == 0 else ["run", "--selector", AS_OF_DEPENDENT_SELECTOR]
         project.run(command, vars={"as_of_date": day.isoformat()})
 
     assert project.work_dir is not None
