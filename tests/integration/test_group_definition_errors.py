@@ -81,7 +81,7 @@ CHECK_ONLY = [
     "--exclude",
     "test_type:unit",
 ]
-DEFINITIONS_MODEL = "model.customer_groups.customer_group_definitions"
+DEFINITIONS_MODEL = "model.customer_groups.int_customer_group_definitions_checked"
 
 # One problem line of the error: "  - <seed>.csv line N, group 'g', ...: problem".
 PROBLEM_LINE = re.compile(r"^\s*- (customer_groups|customer_group_qualifiers)\.csv line (\d+)(.*)$")
