@@ -29,7 +29,7 @@
     {%- set rows = run_query(
         "select group_key, rule_set, qualifier, qualifier_kind, customer_value, min_value, max_value, expected_name, expected_value, passed, rule_set_passed"
         ~ " from " ~ ref('customer_group_explanations') ~ " where customer_id = '" ~ customer ~ "'"
-        ~ " order by group_key, rule_set, qualifier_seed_line"
+        ~ " order by group_key, rule_set, qualifier_row_id"
     ) -%}
     {%- set actions = run_query(
         "select group_key, action, actor, acted_on, outcome from " ~ ref('customer_group_action_outcomes')

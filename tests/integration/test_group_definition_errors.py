@@ -76,6 +76,7 @@ CHECK_ONLY = [
     "build",
     "--select",
     "+customer_group_definitions",
+    "+customer_group_definition_problems",
     "--indirect-selection",
     "cautious",
     "--exclude",
@@ -83,8 +84,11 @@ CHECK_ONLY = [
 ]
 DEFINITIONS_MODEL = "model.customer_groups.int_customer_group_definitions_checked"
 
-# One problem line of the error: "  - <seed>.csv line N, group 'g', ...: problem".
-PROBLEM_LINE = re.compile(r"^\s*- (customer_groups|customer_group_qualifiers)\.csv line (\d+)(.*)$")
+# One problem line of the error:
+#   "  - <seed>.csv row "<the row's values, comma-joined>", group 'g', ...: problem".
+PROBLEM_LINE = re.compile(
+    r'^\s*- (customer_groups|customer_group_qualifiers)\.csv row "(.*?)"(?=, group |, rule_set |, qualifier |: )(.*)$'
+)
 
 
 # --------------------------------------------------------------------------
@@ -120,9 +124,17 @@ def write_seed(path: Path, columns: Sequence[str], rows: Sequence[Mapping[str, s
         writer.writerows(rows)
 
 
-def seed_lines(rows: Sequence[Mapping[str, str]], group_key: str) -> list[int]:
-    """Lines of the seed file (header = line 1) whose group_key is ``group_key``."""
-    return [index + 2 for index, row in enumerate(rows) if row["group_key"] == group_key]
+def row_text(row: Mapping[str, str]) -> str:
+    """A seed row as the error quotes it: its values joined by commas, as
+    they read in the CSV file (rows are named by content: PostgreSQL and
+    Spark keep no seed row order)."""
+    columns = GROUP_COLUMNS if "qualifier_method" in row else QUALIFIER_COLUMNS
+    return ",".join(row[column] for column in columns)
+
+
+def seed_rows(rows: Sequence[Mapping[str, str]], group_key: str) -> list[str]:
+    """The rows of a seed whose group_key is ``group_key``, as the error quotes them."""
+    return [row_text(row) for row in rows if row["group_key"] == group_key]
 
 
 # A copied project is driven like the shared warehouse, with the same dates.
@@ -182,7 +194,7 @@ def failure_text(result: dbtRunnerResult) -> str:
 @dataclass(frozen=True)
 class Problem:
     seed: str
-    line: int
+    row: str  # the seed row, as quoted
     text: str  # the whole line after "- "
 
 
@@ -191,7 +203,7 @@ def problem_lines(text: str) -> list[Problem]:
     for raw in text.splitlines():
         match = PROBLEM_LINE.match(raw)
         if match:
-            problems.append(Problem(seed=match[1], line=int(match[2]), text=raw.strip()[2:]))
+            problems.append(Problem(seed=match[1], row=match[2], text=raw.strip()[2:]))
     return problems
 
 
@@ -233,7 +245,7 @@ def relation_exists(project: ProjectCopy, name: str) -> bool:
 
 @dataclass(frozen=True)
 class ExpectedProblem:
-    """A problem the check must report once on every seed line of ``group_key``
+    """A problem the check must report once on every seed row of ``group_key``
     in ``seed``, naming the group and saying each of ``says``."""
 
     case: str
@@ -272,7 +284,6 @@ MANY_QUALIFIERS = [
     qualifier("meta_without_name", "metadata", value="aff_123"),
     qualifier("bad_rule_set", "successful_sales", rule_set="one", min_value="1"),
 ]
-TWIN_LINES = ", ".join(str(line) for line in seed_lines(MANY_GROUPS, "twin"))  # "8, 9"
 MANY_EXPECTED = [
     ExpectedProblem("unknown qualifier", "customer_group_qualifiers", "vip",
                     ("qualifier 'lifetme_value'", "unknown qualifier 'lifetme_value'")),
@@ -285,7 +296,7 @@ MANY_EXPECTED = [
     ExpectedProblem("list qualifier without value", "customer_group_qualifiers", "list_without_value",
                     ("list qualifier 'campaign' needs a value",)),
     ExpectedProblem("duplicate group_key", "customer_groups", "twin",
-                    ("duplicate group_key 'twin'", f"(lines {TWIN_LINES})")),
+                    ("duplicate group_key 'twin'", "(on 2 rows)")),
     ExpectedProblem("qualifier rows on a none group", "customer_group_qualifiers", "manual_with_rules",
                     ("qualifier_method none", "has qualifier rows")),
     ExpectedProblem("value on a range qualifier", "customer_group_qualifiers", "range_with_value",
@@ -305,11 +316,11 @@ MANY_EXPECTED = [
 ]
 
 
-def _expected_lines(expected: ExpectedProblem) -> list[int]:
+def _expected_rows(expected: ExpectedProblem) -> list[str]:
     rows = MANY_GROUPS if expected.seed == "customer_groups" else MANY_QUALIFIERS
-    lines = seed_lines(rows, expected.group_key)
-    assert lines, f"test setup: no {expected.seed} row for {expected.group_key!r}"
-    return lines
+    found = seed_rows(rows, expected.group_key)
+    assert found, f"test setup: no {expected.seed} row for {expected.group_key!r}"
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -321,17 +332,17 @@ def many_problems(tmp_path_factory: pytest.TempPathFactory) -> DefinitionError:
 
 
 @pytest.mark.parametrize("expected", MANY_EXPECTED, ids=[e.case for e in MANY_EXPECTED])
-def test_each_bad_definition_is_reported_once_naming_seed_line_group_and_problem(
+def test_each_bad_definition_is_reported_once_naming_seed_row_group_and_problem(
     many_problems: DefinitionError, expected: ExpectedProblem
 ) -> None:
     text, problems = many_problems.text, many_problems.problems
-    for line in _expected_lines(expected):
-        at_line = [p for p in problems if p.seed == expected.seed and p.line == line]
-        assert len(at_line) == 1, (
-            f"{expected.case}: expected one problem at {expected.seed}.csv line {line},"
-            f" got {[p.text for p in at_line]}; full error:\n{text}"
+    for row in _expected_rows(expected):
+        at_row = [p for p in problems if p.seed == expected.seed and p.row == row]
+        assert len(at_row) == 1, (
+            f"{expected.case}: expected one problem at {expected.seed}.csv row {row!r},"
+            f" got {[p.text for p in at_row]}; full error:\n{text}"
         )
-        message = at_line[0].text
+        message = at_row[0].text
         assert f"group '{expected.group_key}'" in message, message
         for phrase in expected.says:
             assert phrase in message, f"{expected.case}: {phrase!r} missing from {message!r}"
@@ -341,7 +352,7 @@ def test_the_error_lists_exactly_the_problems_and_nothing_else(
     many_problems: DefinitionError,
 ) -> None:
     text, problems = many_problems.text, many_problems.problems
-    expected_count = sum(len(_expected_lines(e)) for e in MANY_EXPECTED)
+    expected_count = sum(len(_expected_rows(e)) for e in MANY_EXPECTED)
     assert len(problems) == expected_count, "\n".join(p.text for p in problems)
     assert f"Customer group definitions have {expected_count} problem(s)" in text
     # The valid group is never blamed.
@@ -384,9 +395,9 @@ def test_a_cycle_is_reported_once_with_its_path(tmp_path: Path) -> None:
     assert "b -> a -> b" not in text, text
     a_cycle = [p for p in problems if "a -> b -> a" in p.text]
     assert len(a_cycle) == 1
-    assert a_cycle[0].seed == "customer_groups" and a_cycle[0].line == 2
+    assert a_cycle[0].seed == "customer_groups" and a_cycle[0].row == row_text(groups[0])
     assert "group 'a'" in a_cycle[0].text and "cycle in group references" in a_cycle[0].text
-    assert [p.line for p in problems if "s -> s" in p.text] == [5]
+    assert [p.row for p in problems if "s -> s" in p.text] == [row_text(groups[3])]
     assert not [p for p in problems if "group 'c'" in p.text]
 
 
@@ -411,7 +422,7 @@ def test_nesting_deeper_than_the_limit_is_reported_on_the_top_group(tmp_path: Pa
 
     assert len(problems) == 1, "\n".join(p.text for p in problems)
     (problem,) = problems
-    assert problem.seed == "customer_groups" and problem.line == 2
+    assert problem.seed == "customer_groups" and problem.row == row_text(groups[0])
     assert "group 'd1'" in problem.text
     assert "nest 3 levels deep" in problem.text
     assert "max_group_nesting_depth = 2" in problem.text
@@ -422,7 +433,9 @@ def test_groups_without_a_group_key_are_each_reported_once(tmp_path: Path) -> No
     qualifiers = [qualifier("base", "successful_sales", min_value="1")]
     problems = build_expecting_definition_error(tmp_path, groups, qualifiers).problems
 
-    assert [(p.line, "a group needs a group_key" in p.text) for p in problems] == [(3, True), (4, True)]
+    assert sorted((p.row, "a group needs a group_key" in p.text) for p in problems) == sorted(
+        [(row_text(groups[1]), True), (row_text(groups[2]), True)]
+    )
 
 
 # --------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 {#- Every problem in the group definition seeds, one row each, naming the
-    seed line, the group and the problem. Any row here stops the build before
+    seed row (by its content), the group and the problem. Any row here stops the build before
     evaluation (see customer_group_definitions' pre-hook). -#}
 {%- set text = dbt.type_string() -%}
 {%- set q = "'" -%}
@@ -8,7 +8,7 @@
     ("group_key is not null and not " ~ matches_pattern('group_key', '[a-z][a-z0-9_]*'),
         ["'group_key '''", "group_key", "''' is not lower snake case (a-z, 0-9, _)'"]),
     ("group_key is not null and duplicate_count > 1",
-        ["'duplicate group_key '''", "group_key", "''' (lines '", "duplicate_lines", "')'"]),
+        ["'duplicate group_key '''", "group_key", "''' (on '", "cast(duplicate_count as " ~ text ~ ")", "' rows)'"]),
     ("is_enabled is null", ["'enabled '''", "enabled_text", "''' is not true or false'"]),
     ("qualifier_method not in ('none', 'specific_values', 'customer_group')",
         ["'unknown qualifier_method '''", "qualifier_method", "''' (none, specific_values, customer_group)'"]),
@@ -31,7 +31,7 @@
 ] -%}
 {%- set qualifier_checks = [
     ("group_key is null", ["'a qualifier row needs a group_key'"]),
-    ("group_key is not null and group_seed_line is null",
+    ("group_key is not null and group_row_id is null",
         ["'qualifier row for unknown group '''", "group_key", "''''"]),
     ("qualifier_method = 'none'",
         ["'group is manual (qualifier_method none) but has qualifier rows'"]),
@@ -58,7 +58,7 @@
         ["'qualifier '''", "qualifier", "''' value '''", "qualifier_value", "''' is not true or false'"]),
     ("qualifier_kind = 'relation' and qualifier_value is null",
         ["'relation qualifier '''", "qualifier", "''' needs a group_key in value'"]),
-    ("qualifier_kind = 'relation' and qualifier_value is not null and referenced_seed_line is null",
+    ("qualifier_kind = 'relation' and qualifier_value is not null and referenced_row_id is null",
         ["'references unknown group '''", "referenced_group_key", "''''"]),
 ] -%}
 
@@ -73,32 +73,12 @@ groups as (
 
 ),
 
-duplicate_lines as (
+first_group_rows as (
 
     select
         group_key,
-        {{ dbt.listagg("cast(seed_line as " ~ text ~ ")", "', '", "order by seed_line") }} as duplicate_lines
-    from groups
-    where duplicate_count > 1
-    group by group_key
-
-),
-
-groups_checked as (
-
-    select
-        groups.*,
-        duplicate_lines.duplicate_lines
-    from groups
-    left join duplicate_lines on groups.group_key = duplicate_lines.group_key
-
-),
-
-first_group_lines as (
-
-    select
-        group_key,
-        min(seed_line) as group_seed_line,
+        min(seed_row_id) as group_row_id,
+        min(seed_row) as group_seed_row,
         min(qualifier_method) as qualifier_method
     from groups
     group by group_key
@@ -109,13 +89,13 @@ qualifiers_checked as (
 
     select
         qualifiers.*,
-        owning.group_seed_line,
+        owning.group_row_id,
         owning.qualifier_method,
-        referenced.group_seed_line as referenced_seed_line
+        referenced.group_row_id as referenced_row_id
     from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
-    left join first_group_lines as owning
+    left join first_group_rows as owning
         on qualifiers.group_key = owning.group_key
-    left join first_group_lines as referenced
+    left join first_group_rows as referenced
         on qualifiers.referenced_group_key = referenced.group_key
 
 ),
@@ -131,12 +111,13 @@ problems as (
     {% for condition, message in group_checks %}
         select
             'customer_groups' as seed_name,
-            seed_line,
+            seed_row,
+            seed_row_id,
             group_key,
             cast(null as integer) as rule_set,
             cast(null as {{ text }}) as qualifier,
             {{ dbt.concat(message) }} as problem
-        from groups_checked
+        from groups
         where {{ condition }}
 
         union all
@@ -145,7 +126,8 @@ problems as (
     {% for condition, message in qualifier_checks %}
         select
             'customer_group_qualifiers' as seed_name,
-            seed_line,
+            seed_row,
+            seed_row_id,
             group_key,
             rule_set,
             qualifier,
@@ -158,13 +140,14 @@ problems as (
     {% endfor %}
     select
         'customer_groups' as seed_name,
-        owning_groups.group_seed_line as seed_line,
+        owning_groups.group_seed_row as seed_row,
+        owning_groups.group_row_id as seed_row_id,
         dependencies.group_key,
         cast(null as integer) as rule_set,
         cast(null as {{ text }}) as qualifier,
         {{ dbt.concat(["'cycle in group references: '", "dependencies.cycle_path"]) }} as problem
     from dependencies
-    inner join first_group_lines as owning_groups
+    inner join first_group_rows as owning_groups
         on
             dependencies.group_key = owning_groups.group_key
             and dependencies.is_in_cycle
@@ -173,7 +156,8 @@ problems as (
 
     select
         'customer_groups' as seed_name,
-        owning_groups.group_seed_line as seed_line,
+        owning_groups.group_seed_row as seed_row,
+        owning_groups.group_row_id as seed_row_id,
         dependencies.group_key,
         cast(null as integer) as rule_set,
         cast(null as {{ text }}) as qualifier,
@@ -183,7 +167,7 @@ problems as (
             "' levels deep below this one; the limit is var max_group_nesting_depth = " ~ var('max_group_nesting_depth') ~ "'",
         ]) }} as problem
     from dependencies
-    inner join first_group_lines as owning_groups
+    inner join first_group_rows as owning_groups
         on dependencies.group_key = owning_groups.group_key
     where
         not dependencies.is_in_cycle
@@ -195,7 +179,8 @@ final as (
 
     select
         cast(seed_name as {{ text }}) as seed_name,
-        cast(seed_line as integer) as seed_line,
+        cast(seed_row as {{ text }}) as seed_row,
+        cast(seed_row_id as {{ text }}) as seed_row_id,
         cast(group_key as {{ text }}) as group_key,
         cast(rule_set as integer) as rule_set,
         cast(qualifier as {{ text }}) as qualifier,

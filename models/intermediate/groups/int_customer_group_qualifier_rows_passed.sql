@@ -54,7 +54,7 @@ range_passes as (
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
-        qualifiers.seed_line
+        qualifiers.seed_row_id
     from qualifiers
     inner join metrics
         on
@@ -73,7 +73,7 @@ list_passes as (
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
-        qualifiers.seed_line
+        qualifiers.seed_row_id
     from qualifiers
     inner join attributes
         on
@@ -98,7 +98,7 @@ flag_passes as (
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
-        qualifiers.seed_line
+        qualifiers.seed_row_id
     from qualifiers
     inner join customers
         on {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = (not customers.has_sales)

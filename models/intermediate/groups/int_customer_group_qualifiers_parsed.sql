@@ -11,6 +11,16 @@ source as (
 
 ),
 
+identified as (
+
+    select
+        *,
+        {{ seed_row_text(['group_key', 'rule_set', 'qualifier', 'min_value', 'max_value', 'name', 'value']) }}
+            as seed_row
+    from source
+
+),
+
 catalogue as (
 
     {{ qualifier_catalogue_rows() }}
@@ -20,7 +30,8 @@ catalogue as (
 parsed as (
 
     select
-        row_number() over () + 1 as seed_line,
+        seed_row,
+        {{ seed_row_id('seed_row') }} as seed_row_id,
         {{ blank_to_null('group_key') }} as group_key,
         {{ blank_to_null('rule_set') }} as rule_set_text,
         coalesce(
@@ -36,7 +47,7 @@ parsed as (
         -- Metadata names and values match exactly: only blank means "none".
         case when trim(name) != '' then cast(name as {{ dbt.type_string() }}) end as qualifier_name,
         case when trim(value) != '' then cast(value as {{ dbt.type_string() }}) end as qualifier_value
-    from source
+    from identified
 
 ),
 
@@ -49,7 +60,7 @@ final as (
         coalesce(catalogue.is_subscription_dependent, false) as is_subscription_dependent,
         case
             when catalogue.qualifier_kind = 'range'
-                then {{ dbt.concat(["'row '", "cast(parsed.seed_line as " ~ dbt.type_string() ~ ")"]) }}
+                then {{ dbt.concat(["'row '", "parsed.seed_row_id"]) }}
             else parsed.qualifier
         end as condition_key,
         -- Relation rows name a group: compare keys as trimmed text.

@@ -1,5 +1,6 @@
 {#- The customer_groups seed with defaults applied and text parsed; the raw
-    text is kept beside each parsed value so problems can quote it. -#}
+    text is kept beside each parsed value so problems can quote it, and each
+    row is named by its content (seed_row_identity). -#}
 with
 
 source as (
@@ -8,10 +9,23 @@ source as (
 
 ),
 
+identified as (
+
+    select
+        *,
+        {{ seed_row_text([
+            'group_key', 'name', 'description', 'enabled', 'qualifier_method', 'group_type',
+            'recalculation', 'created_on', 'locked_on', 'badge_icon', 'priority',
+        ]) }} as seed_row
+    from source
+
+),
+
 parsed as (
 
     select
-        row_number() over () + 1 as seed_line,
+        seed_row,
+        {{ seed_row_id('seed_row') }} as seed_row_id,
         {{ blank_to_null('group_key') }} as group_key,
         {{ blank_to_null('name') }} as group_name,
         {{ blank_to_null('description') }} as group_description,
@@ -27,7 +41,7 @@ parsed as (
         {{ blank_to_null('badge_icon') }} as badge_icon,
         {{ blank_to_null('priority') }} as priority_text,
         {{ text_to_integer(blank_to_null('priority')) }} as priority
-    from source
+    from identified
 
 )
 

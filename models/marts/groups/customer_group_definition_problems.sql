@@ -14,7 +14,8 @@ final as (
 
     select
         seed_name,
-        seed_line,
+        seed_row,
+        seed_row_id,
         group_key,
         rule_set,
         qualifier,

@@ -57,7 +57,7 @@ passes as (
 
     select
         customer_id,
-        seed_line
+        seed_row_id
     from {{ ref('int_customer_group_qualifier_rows_passed') }}
 
 ),
@@ -75,7 +75,7 @@ evaluated as (
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
-        qualifiers.seed_line,
+        qualifiers.seed_row_id,
         qualifiers.qualifier,
         qualifiers.qualifier_kind,
         qualifiers.min_value,
@@ -109,7 +109,7 @@ evaluated as (
     left join passes
         on
             customers.customer_id = passes.customer_id
-            and qualifiers.seed_line = passes.seed_line
+            and qualifiers.seed_row_id = passes.seed_row_id
     left join members as referenced
         on
             customers.customer_id = referenced.customer_id
@@ -156,7 +156,7 @@ final as (
         cast(rule_sets.customer_id as {{ text }}) as customer_id,
         cast(rule_sets.group_key as {{ text }}) as group_key,
         cast(rule_sets.rule_set as integer) as rule_set,
-        cast(rule_sets.seed_line as integer) as qualifier_seed_line,
+        cast(rule_sets.seed_row_id as {{ text }}) as qualifier_row_id,
         cast(rule_sets.qualifier as {{ text }}) as qualifier,
         cast(rule_sets.qualifier_kind as {{ text }}) as qualifier_kind,
         cast(rule_sets.customer_value as {{ text }}) as customer_value,

@@ -41,7 +41,7 @@ row_texts as (
         group_key,
         rule_set,
         condition_key,
-        seed_line,
+        seed_row_id,
         qualifier,
         qualifier_kind,
         case
@@ -83,10 +83,10 @@ conditions as (
         condition_key,
         qualifier,
         qualifier_kind,
-        min(seed_line) as first_seed_line,
+        min(seed_row_id) as first_seed_row_id,
         count(*) as condition_rows,
-        {{ dbt.listagg('row_text', "', '", 'order by seed_line') }} as row_texts,
-        {{ dbt.listagg('row_text', "' or '", 'order by seed_line') }} as row_alternatives
+        {{ dbt.listagg('row_text', "', '", 'order by seed_row_id') }} as row_texts,
+        {{ dbt.listagg('row_text', "' or '", 'order by seed_row_id') }} as row_alternatives
     from row_texts
     group by group_key, rule_set, condition_key, qualifier, qualifier_kind
 
@@ -97,7 +97,7 @@ condition_texts as (
     select
         group_key,
         rule_set,
-        first_seed_line,
+        first_seed_row_id,
         case
             when qualifier_kind in ('range', 'flag') then row_texts
             when qualifier = 'metadata' and condition_rows = 1 then {{ dbt.concat(["'metadata '", 'row_texts']) }}
@@ -120,7 +120,7 @@ rule_set_texts as (
     select
         group_key,
         rule_set,
-        {{ dbt.listagg('condition_text', "' and '", 'order by first_seed_line') }} as rule_set_text
+        {{ dbt.listagg('condition_text', "' and '", 'order by first_seed_row_id') }} as rule_set_text
     from condition_texts
     group by group_key, rule_set
 
