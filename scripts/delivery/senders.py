@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random,
+)
 
 from scripts.delivery.config import Backoff, Destination
 from scripts.delivery.payload import SIGNATURE_HEADER, Batch, dumps, envelope, sign
@@ -62,8 +69,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 def wait_strategy(backoff: Backoff) -> Callable[[RetryCallState], float]:
     """Exponential backoff with jitter, unless the receiver said how long
     to wait (Retry-After, capped at max_retry_after_seconds)."""
-    exponential = wait_exponential_jitter(
-        initial=backoff.initial_seconds, max=backoff.max_seconds, jitter=backoff.jitter_seconds
+    exponential = wait_exponential(multiplier=backoff.initial_seconds, max=backoff.max_seconds) + wait_random(
+        0, backoff.jitter_seconds
     )
 
     def wait(state: RetryCallState) -> float:
