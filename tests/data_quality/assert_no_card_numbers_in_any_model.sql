@@ -30,6 +30,9 @@
 -- depends_on: {{ ref('metricflow_time_spine') }}
 -- depends_on: {{ ref('quarantined_source_rows') }}
 -- depends_on: {{ ref('source_row_accounting') }}
+-- depends_on: {{ ref('activation_audiences') }}
+-- depends_on: {{ ref('activation_people') }}
+-- depends_on: {{ ref('activation_audience_memberships') }}
 {%- set scans = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values()
