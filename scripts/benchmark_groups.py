@@ -38,7 +38,12 @@ RANGE_METRICS = {
     "overdue_renewals": (0, 2),
     "days_until_card_expiry": (-60, 400),
 }
-GROUP_EVALUATION = ["int_customer_metrics_unpivoted", "int_customer_group_conditions_evaluated", "int_customer_groups_evaluated"]
+GROUP_EVALUATION = [
+    "int_customer_metrics_unpivoted",
+    "int_customer_group_qualifier_rows_passed",
+    "int_customer_group_rule_sets_matched",
+    "int_customer_groups_evaluated",
+]
 
 
 def write_definitions(seeds_dir: Path, groups: int, seed: int) -> None:
@@ -108,11 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             project = DbtProject(db_path=db_path, project_dir=project_dir, work_dir=project_dir / "dbt")
             vars = {"as_of_date": args.as_of.isoformat()}
             project.run(["seed"], vars=vars)
-            project.run(
-                ["run", "--exclude", "path:models/history", "path:models/marts/reporting", "path:models/intermediate/reporting",
-                 "customer_group_explanations", "customer_group_memberships"],
-                vars=vars,
-            )
+            project.run(["run", "--select", "+int_customer_groups_evaluated"], vars=vars)
             started = time.perf_counter()
             result = project.run(["run", "--select", *GROUP_EVALUATION], vars=vars)
             elapsed = time.perf_counter() - started

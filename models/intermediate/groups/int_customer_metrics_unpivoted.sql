@@ -1,3 +1,4 @@
+{#- A view: it only reshapes the metrics table, and is read once per build. -#}
 {{ config(materialized='view') }}
 {#- customer_metrics in long form, one row per customer and range metric
     that has a value, so that range qualifiers are evaluated by one join on

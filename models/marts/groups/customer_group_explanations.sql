@@ -1,3 +1,5 @@
+{#- A view: customers x groups x qualifier rows is too large to store, and
+    it is read one customer at a time. -#}
 {{ config(materialized='view') }}
 {#- Why each customer is in or out of each rule group: one row per customer,
     group and qualifier row evaluated, with the customer's value, the bounds
