@@ -108,7 +108,7 @@ def load_raw_tables(
         if not tables:
             raise ValueError(f"schema {schema!r} of {duckdb_path} holds no tables")
         totals = {
-            table: int(source.execute(f"select count(*) from {_quote(schema)}.{_quote(table)}").fetchone()[0])  # type: ignore[index]
+            table: int(source.execute(f"select count(*) from {_quote(schema)}.{_quote(table)}").fetchall()[0][0])
             for table in tables
         }
         with _progress(progress) as bar:
@@ -122,7 +122,7 @@ def load_raw_tables(
                     cursor.execute(f"create table {target} ({definition})")
                     column_list = ", ".join(_quote(name) for name, _ in columns)
                     copy = f"copy {target} ({column_list}) from stdin with (format csv)"
-                    reader = source.execute(
+                    reader = source.sql(
                         f"select {column_list} from {_quote(schema)}.{_quote(table)}"
                     ).to_arrow_reader(BATCH_ROWS)
                     copied = 0
