@@ -18,6 +18,7 @@ The same project runs on PostgreSQL when given a ``PostgresTarget`` (then
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,54 @@ class PostgresTarget:
     def conninfo(self) -> str:
         password = f" password={self.password}" if self.password else ""
         return f"host={self.host} port={self.port} user={self.user} dbname={self.dbname}{password}"
+
+    @classmethod
+    def from_environment(cls) -> PostgresTarget:
+        """The connection profiles.yml.example's postgres target reads: the
+        libpq variables and CUSTOMER_GROUPS_PG_SCHEMA, with its defaults."""
+        return cls(
+            host=os.environ.get("PGHOST", "127.0.0.1"),
+            port=int(os.environ.get("PGPORT", "5432")),
+            user=os.environ.get("PGUSER", "postgres"),
+            dbname=os.environ.get("PGDATABASE", "customer_groups"),
+            schema=os.environ.get("CUSTOMER_GROUPS_PG_SCHEMA", "customer_groups"),
+            password=os.environ.get("PGPASSWORD", ""),
+        )
+
+
+def configured_target_type() -> str:
+    """The adapter type (``duckdb``, ``postgres``, ...) of the target dbt
+    would use with this project's profiles.yml (DBT_PROFILES_DIR, the project
+    folder, then ~/.dbt; DBT_TARGET overrides the default target); ``duckdb``
+    when there is no profiles.yml."""
+    import yaml
+
+    folders = [os.environ.get("DBT_PROFILES_DIR"), str(PROJECT_DIR), str(Path.home() / ".dbt")]
+    for folder in filter(None, folders):
+        path = Path(folder) / "profiles.yml"
+        if path.exists():
+            profile = (yaml.safe_load(path.read_text()) or {}).get(PROFILE_NAME) or {}
+            target = os.environ.get("DBT_TARGET") or profile.get("target", "")
+            output = (profile.get("outputs") or {}).get(target) or {}
+            return str(output.get("type", "duckdb"))
+    return "duckdb"
+
+
+def require_duckdb_warehouse(tool: str, db_path: Path | None = None) -> None:
+    """Stop with a plain message when ``tool``, which reads a DuckDB file
+    directly, is used with a non-DuckDB profile or a missing file, instead of
+    failing later with a DuckDB error."""
+    target_type = configured_target_type()
+    if target_type != "duckdb":
+        raise SystemExit(
+            f"{tool} is a DuckDB tool: it reads the DuckDB warehouse file directly, and profiles.yml's target "
+            f"is {target_type}. On {target_type}, query the marts (customer_group_overview, "
+            "customer_group_performance, customer_group_events, ...) with your SQL client or BI tool; "
+            "scripts/backfill.py --target postgres replays dates there. "
+            "Set DBT_TARGET=duckdb to use the DuckDB file anyway."
+        )
+    if db_path is not None and not db_path.exists():
+        raise SystemExit(f"no DuckDB warehouse at {db_path}: build one first (bash scripts/demo.sh or dbt build)")
 
 
 def write_profiles(
