@@ -179,9 +179,10 @@ def _run_as_server_account(command: Sequence[str], quiet: bool = False) -> None:
     )
 
 
-def start_server(base_dir: Path | None = None, port: int | None = None) -> PostgresServer:
+def start_server(base_dir: Path | None = None, port: int | None = None, timezone: str = "UTC") -> PostgresServer:
     """Initialise a cluster in ``base_dir`` (a new temporary directory by
-    default) and start it; returns once it accepts connections."""
+    default) and start it; returns once it accepts connections. ``timezone``
+    is every session's default time zone."""
     bin_dir = ensure_installed()
     if base_dir is None:
         base_dir = Path(tempfile.mkdtemp(prefix="customer-groups-postgres-"))
@@ -209,6 +210,7 @@ def start_server(base_dir: Path | None = None, port: int | None = None) -> Postg
     options = (
         f"-p {server.port} -k {server.socket_dir} -c listen_addresses={server.host}"
         " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        f" -c timezone={timezone}"
     )
     try:
         _run_as_server_account(
@@ -250,9 +252,11 @@ def _wait_until_ready(server: PostgresServer, timeout_seconds: float = 30.0) -> 
 
 
 @contextlib.contextmanager
-def running_server(base_dir: Path | None = None, port: int | None = None) -> Iterator[PostgresServer]:
+def running_server(
+    base_dir: Path | None = None, port: int | None = None, timezone: str = "UTC"
+) -> Iterator[PostgresServer]:
     """A started server, stopped and deleted when the block ends (even on error)."""
-    server = start_server(base_dir, port)
+    server = start_server(base_dir, port, timezone)
     try:
         yield server
     finally:
