@@ -11,6 +11,11 @@ count from their creation dates (SPEC §3).
 
 --end defaults to the last date processed. Ending before it would drop the
 history after --end, so it is refused unless --discard-later-history.
+
+On PostgreSQL (``--target postgres``, the default when profiles.yml's target
+is a postgres one) the connection comes from the variables profiles.yml's
+postgres target reads: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and
+CUSTOMER_GROUPS_PG_SCHEMA.
 """
 
 from __future__ import annotations
@@ -25,14 +30,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.pipeline import DbtProject  # noqa: E402
+from scripts.pipeline import PROJECT_DIR, DbtProject, PostgresTarget, configured_target_type  # noqa: E402
 
 console = Console(stderr=True)
 
 
-def last_processed_date(db_path: Path) -> date | None:
+def last_processed_date(db_path: Path | None, postgres: PostgresTarget | None = None) -> date | None:
     """The last as_of_date in the run log, or None before the first run."""
-    if not db_path.exists():
+    if postgres is not None:
+        return _last_processed_date_on_postgres(postgres)
+    if db_path is None or not db_path.exists():
         return None
     con = duckdb.connect(str(db_path), read_only=True)
     try:
@@ -47,13 +54,39 @@ def last_processed_date(db_path: Path) -> date | None:
         con.close()
 
 
+def _last_processed_date_on_postgres(target: PostgresTarget) -> date | None:
+    import psycopg2
+
+    connection = psycopg2.connect(target.conninfo())
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("select to_regclass(%s)", [f'"{target.schema}"."customer_group_run_log"'])
+            found = cursor.fetchone()
+            if not found or found[0] is None:
+                return None
+            cursor.execute(f'select max(as_of_date) from "{target.schema}"."customer_group_run_log"')
+            row = cursor.fetchone()
+            return row[0] if row else None
+    finally:
+        connection.close()
+
+
 def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def backfill(db_path: Path, start: date, end: date | None = None, *, discard_later_history: bool = False, progress: bool = True) -> list[date]:
-    """Replay start..end (inclusive) and return the dates replayed."""
-    last = last_processed_date(db_path)
+def backfill(
+    db_path: Path | None,
+    start: date,
+    end: date | None = None,
+    *,
+    discard_later_history: bool = False,
+    progress: bool = True,
+    postgres: PostgresTarget | None = None,
+) -> list[date]:
+    """Replay start..end (inclusive) on the DuckDB file ``db_path``, or on
+    ``postgres`` when given, and return the dates replayed."""
+    last = last_processed_date(db_path, postgres)
     end = end or last or start
     if end < start:
         raise SystemExit(f"--end {end} is before --start {start}")
@@ -62,7 +95,10 @@ def backfill(db_path: Path, start: date, end: date | None = None, *, discard_lat
             f"History already reaches {last}; replaying only to {end} would drop the history after {end}. "
             f"Use --end {last} (the default), or --discard-later-history if that is what you mean."
         )
-    project = DbtProject(db_path=db_path)
+    if postgres is not None:
+        project = DbtProject(postgres=postgres, work_dir=PROJECT_DIR / "target" / "backfill-postgres")
+    else:
+        project = DbtProject(db_path=db_path)
     replayed = days(start, end)
     with Progress(
         TextColumn("[bold]backfill[/] {task.fields[day]}"),
@@ -87,8 +123,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, required=True)
     parser.add_argument("--end", type=date.fromisoformat, default=None)
     parser.add_argument("--discard-later-history", action="store_true")
+    parser.add_argument(
+        "--target", choices=["duckdb", "postgres"], default=None,
+        help="engine (default: the type of profiles.yml's target); postgres reads the PG* variables",
+    )
     args = parser.parse_args(argv)
-    replayed = backfill(args.db, args.start, args.end, discard_later_history=args.discard_later_history)
+    target = args.target or configured_target_type()
+    if target not in {"duckdb", "postgres"}:
+        parser.error(f"backfill runs on duckdb or postgres; profiles.yml's target is {target}: pass --target")
+    postgres = PostgresTarget.from_environment() if target == "postgres" else None
+    replayed = backfill(
+        args.db, args.start, args.end, discard_later_history=args.discard_later_history, postgres=postgres
+    )
     console.print(f"replayed {len(replayed)} days: {replayed[0]} .. {replayed[-1]}")
     return 0
 

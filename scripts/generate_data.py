@@ -11,6 +11,7 @@ Command line (from the project root)::
     python scripts/generate_data.py                      # 10k customers -> warehouse/customer_groups.duckdb
     python scripts/generate_data.py --customers 1000000 --db /tmp/big.duckdb
     python scripts/generate_data.py --customers 500 --seed 7 --as-of 2024-06-30 --schema raw_test
+    python scripts/generate_data.py --customers 500 --target postgres   # then COPY into PostgreSQL (PG* variables)
 
 Options: ``--db PATH`` (default ``warehouse/customer_groups.duckdb``), ``--schema``
 (default ``raw_revcent``), ``--seed`` (42), ``--customers`` (10000), ``--as-of
@@ -1611,12 +1612,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--as-of", type=_parse_date, default=dt.datetime.now(dt.UTC).date(), help="YYYY-MM-DD (UTC)")
     p.add_argument("--bad-row-share", type=float, default=0.002)
     p.add_argument("--quiet", action="store_true", help="no progress and no summary")
+    p.add_argument(
+        "--target", choices=["duckdb", "postgres"], default="duckdb",
+        help="postgres: also copy the tables into PostgreSQL (scripts/load_postgres.py;\n"
+        "connection from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE or --dsn)",
+    )
+    p.add_argument("--dsn", default="", help="libpq connection string for --target postgres")
     a = p.parse_args(argv)
     started = time.perf_counter()
     counts = generate(
         a.db, customers=a.customers, seed=a.seed, as_of=a.as_of, schema=a.schema,
         bad_row_share=a.bad_row_share, progress=not a.quiet,
     )
+    if a.target == "postgres":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from scripts.load_postgres import load_raw_tables
+
+        load_raw_tables(a.db, a.dsn, schema=a.schema, progress=not a.quiet)
     if not a.quiet:
         from rich.console import Console
         from rich.table import Table

@@ -7,11 +7,18 @@
 Each run writes a profiles.yml for the DuckDB file into a work folder beside
 it (target/ and logs/ go there too), so two projects never share state, and
 releases the DuckDB file afterwards so it can be opened read-only.
+
+The same project runs on PostgreSQL when given a ``PostgresTarget`` (then
+``work_dir`` is required, since there is no database file to sit beside):
+
+    project = DbtProject(postgres=PostgresTarget(host="127.0.0.1", port=5432, user="postgres",
+                                                 dbname="customer_groups"), work_dir=Path("/tmp/pg.dbt"))
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,22 +38,98 @@ class DbtRunError(AssertionError):
     """dbt did not end as expected; carries dbt's log output."""
 
 
-def write_profiles(profiles_dir: Path, db_path: Path, threads: int = 2) -> Path:
-    """A profiles.yml whose only target is the DuckDB file ``db_path``."""
-    profiles_dir.mkdir(parents=True, exist_ok=True)
-    profile = {
-        PROFILE_NAME: {
-            "target": "duckdb",
-            "outputs": {
-                "duckdb": {
-                    "type": "duckdb",
-                    "path": str(db_path),
-                    "threads": threads,
-                    "settings": {"TimeZone": "UTC"},
-                }
-            },
+@dataclass(frozen=True)
+class PostgresTarget:
+    """Where the project builds on PostgreSQL: models go to ``schema`` of
+    ``dbname``; the raw tables are found through vars ``revcent_database`` /
+    ``revcent_schema`` as on DuckDB."""
+
+    host: str
+    port: int
+    user: str
+    dbname: str
+    schema: str = "customer_groups"
+    password: str = ""
+
+    def profile_output(self, threads: int) -> dict[str, Any]:
+        return {
+            "type": "postgres",
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            "dbname": self.dbname,
+            "schema": self.schema,
+            "threads": threads,
         }
-    }
+
+    def conninfo(self) -> str:
+        password = f" password={self.password}" if self.password else ""
+        return f"host={self.host} port={self.port} user={self.user} dbname={self.dbname}{password}"
+
+    @classmethod
+    def from_environment(cls) -> PostgresTarget:
+        """The connection profiles.yml.example's postgres target reads: the
+        libpq variables and CUSTOMER_GROUPS_PG_SCHEMA, with its defaults."""
+        return cls(
+            host=os.environ.get("PGHOST", "127.0.0.1"),
+            port=int(os.environ.get("PGPORT", "5432")),
+            user=os.environ.get("PGUSER", "postgres"),
+            dbname=os.environ.get("PGDATABASE", "customer_groups"),
+            schema=os.environ.get("CUSTOMER_GROUPS_PG_SCHEMA", "customer_groups"),
+            password=os.environ.get("PGPASSWORD", ""),
+        )
+
+
+def configured_target_type() -> str:
+    """The adapter type (``duckdb``, ``postgres``, ...) of the target dbt
+    would use with this project's profiles.yml (DBT_PROFILES_DIR, the project
+    folder, then ~/.dbt; DBT_TARGET overrides the default target); ``duckdb``
+    when there is no profiles.yml."""
+    import yaml
+
+    folders = [os.environ.get("DBT_PROFILES_DIR"), str(PROJECT_DIR), str(Path.home() / ".dbt")]
+    for folder in filter(None, folders):
+        path = Path(folder) / "profiles.yml"
+        if path.exists():
+            profile = (yaml.safe_load(path.read_text()) or {}).get(PROFILE_NAME) or {}
+            target = os.environ.get("DBT_TARGET") or profile.get("target", "")
+            output = (profile.get("outputs") or {}).get(target) or {}
+            return str(output.get("type", "duckdb"))
+    return "duckdb"
+
+
+def require_duckdb_warehouse(tool: str, db_path: Path | None = None) -> None:
+    """Stop with a plain message when ``tool``, which reads a DuckDB file
+    directly, is used with a non-DuckDB profile or a missing file, instead of
+    failing later with a DuckDB error."""
+    target_type = configured_target_type()
+    if target_type != "duckdb":
+        raise SystemExit(
+            f"{tool} is a DuckDB tool: it reads the DuckDB warehouse file directly, and profiles.yml's target "
+            f"is {target_type}. On {target_type}, query the marts (customer_group_overview, "
+            "customer_group_performance, customer_group_events, ...) with your SQL client or BI tool; "
+            "scripts/backfill.py --target postgres replays dates there. "
+            "Set DBT_TARGET=duckdb to use the DuckDB file anyway."
+        )
+    if db_path is not None and not db_path.exists():
+        raise SystemExit(f"no DuckDB warehouse at {db_path}: build one first (bash scripts/demo.sh or dbt build)")
+
+
+def write_profiles(
+    profiles_dir: Path, db_path: Path | None = None, threads: int = 2, *, postgres: PostgresTarget | None = None
+) -> Path:
+    """A profiles.yml whose only target is the DuckDB file ``db_path``, or
+    the PostgreSQL database ``postgres`` when given."""
+    profiles_dir.mkdir(parents=True, exist_ok=True)
+    if postgres is not None:
+        target, output = "postgres", postgres.profile_output(threads)
+    elif db_path is not None:
+        target = "duckdb"
+        output = {"type": "duckdb", "path": str(db_path), "threads": threads, "settings": {"TimeZone": "UTC"}}
+    else:
+        raise ValueError("write_profiles needs a DuckDB db_path or a PostgresTarget")
+    profile = {PROFILE_NAME: {"target": target, "outputs": {target: output}}}
     path = profiles_dir / "profiles.yml"
     path.write_text(json.dumps(profile, indent=2))  # JSON is valid YAML
     return path
@@ -68,21 +151,26 @@ def run_dbt(
     *,
     project_dir: Path,
     profiles_dir: Path,
-    db_path: Path,
+    db_path: Path | None,
     vars: Mapping[str, Any] | None = None,
     expect_success: bool = True,
     work_dir: Path | None = None,
     manifest: Any = None,
+    postgres: PostgresTarget | None = None,
 ) -> Any:
-    """Run one dbt command (e.g. ``["build"]``) against ``db_path``.
+    """Run one dbt command (e.g. ``["build"]``) against ``db_path``, or
+    against ``postgres`` when given (then ``work_dir`` is required).
 
     With ``manifest`` (from a ``parse``), dbt skips parsing: a different
     ``as_of_date`` in --vars would otherwise force a full re-parse per day.
     Raises ``DbtRunError`` with dbt's messages when the outcome is not
     ``expect_success``; returns the dbtRunnerResult.
     """
-    write_profiles(profiles_dir, db_path)
-    work_dir = work_dir or db_path.parent
+    write_profiles(profiles_dir, db_path, postgres=postgres)
+    if work_dir is None:
+        if db_path is None:
+            raise ValueError("run_dbt on PostgreSQL needs a work_dir")
+        work_dir = db_path.parent
     command = [
         *args,
         "--quiet",
@@ -110,7 +198,8 @@ def run_dbt(
     try:
         result = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(command)
     finally:
-        release_duckdb()
+        if postgres is None:
+            release_duckdb()
 
     if result.success != expect_success:
         outcome = "failed" if expect_success else "succeeded but was expected to fail"
@@ -137,17 +226,23 @@ def later_day_command(*, test: bool, raw_data_changed: bool) -> list[str]:
 
 @dataclass
 class DbtProject:
-    """The project pointed at one DuckDB file."""
+    """The project pointed at one DuckDB file, or at a PostgreSQL database."""
 
-    db_path: Path
+    db_path: Path | None = None
     project_dir: Path = PROJECT_DIR
     work_dir: Path | None = None
+    postgres: PostgresTarget | None = None
     _built_once: bool = field(default=False, init=False)
     _manifest: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.db_path = Path(self.db_path).resolve()
-        self.work_dir = Path(self.work_dir or self.db_path.parent / f"{self.db_path.stem}.dbt").resolve()
+        if self.db_path is not None:
+            self.db_path = Path(self.db_path).resolve()
+            self.work_dir = Path(self.work_dir or self.db_path.parent / f"{self.db_path.stem}.dbt").resolve()
+        elif self.postgres is None or self.work_dir is None:
+            raise ValueError("DbtProject needs a DuckDB db_path, or a PostgresTarget and a work_dir")
+        else:
+            self.work_dir = Path(self.work_dir).resolve()
 
     def run(self, args: Sequence[str], vars: Mapping[str, Any] | None = None, expect_success: bool = True) -> Any:
         """One dbt command; the project is parsed once per DbtProject."""
@@ -163,6 +258,7 @@ class DbtProject:
             expect_success=expect_success,
             work_dir=self.work_dir,
             manifest=self._manifest,
+            postgres=self.postgres,
         )
 
     def daily_run(

@@ -10,6 +10,9 @@ Content-Security-Policy forbids it), so it opens from disk in any browser
 with no server and no network. The tables beside the charts carry the same
 numbers for readers without JavaScript. The marts are read read-only; a mart
 that is missing or empty gets a "no data yet" note instead of its chart.
+
+A DuckDB tool: it reads the DuckDB file directly, and says so instead of
+failing when profiles.yml's target is another engine.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from typing import Any
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+from scripts.pipeline import require_duckdb_warehouse  # noqa: E402
 TOP_GROUPS = 10  # lines in the members-over-time chart
 TOP_TRANSITIONS = 15  # rows in the transitions table
 
@@ -1133,6 +1138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports/customer_groups.html"))
     parser.add_argument("--currency", default=None, help="reporting currency code (default: the project's var)")
     args = parser.parse_args(argv)
+    require_duckdb_warehouse("scripts/report.py")
     if not args.db.exists():
         parser.error(f"no warehouse at {args.db}: build one first (scripts/demo.sh or scripts/backfill.py)")
     out = write_report(args.db, args.out, args.currency)

@@ -74,7 +74,7 @@ from scripts.generate_data import (  # noqa: E402
     V_REASON_CODE,
     generate,
 )
-from scripts.pipeline import DbtProject  # noqa: E402
+from scripts.pipeline import DbtProject, require_duckdb_warehouse  # noqa: E402
 
 DAY = 86_400
 BASELINE_CUSTOMERS = 10_000  # daily volumes below are per this many customers
@@ -1285,6 +1285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--test-every-day", action="store_true", help="run data tests every day, not only the last")
     p.add_argument("--quiet", action="store_true", help="no progress and no per-day lines")
     a = p.parse_args(argv)
+    require_duckdb_warehouse("scripts/simulate.py")  # it evolves raw tables inside the DuckDB file
     result = simulate(
         a.db, days=a.days, customers=a.customers, seed=a.seed, start=a.start,
         verify=a.verify, test_every_day=a.test_every_day, progress=not a.quiet,

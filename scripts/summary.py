@@ -2,6 +2,9 @@
 reason, a few metric distributions, group sizes and recent movement.
 
     python scripts/summary.py --db warehouse/customer_groups.duckdb
+
+A DuckDB tool: it reads the DuckDB file directly (with DuckDB-only SQL), and
+says so instead of failing when profiles.yml's target is another engine.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.pipeline import require_duckdb_warehouse  # noqa: E402
 
 console = Console()
 
@@ -76,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=Path("warehouse/customer_groups.duckdb"))
     args = parser.parse_args(argv)
+    require_duckdb_warehouse("scripts/summary.py", args.db)
     print_summary(args.db)
     return 0
 

@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh clone: installs into .venv, lints the SQL,
 # then runs pytest (pure-Python unit tests, then integration tests that build
 # the dbt project on generated data: dbt unit tests and data tests run inside
-# those builds).
+# those builds). The PostgreSQL comparison starts its own PostgreSQL server
+# (apt-get installs it when missing) and stops it at the end of the session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh

@@ -23,3 +23,10 @@
 {% macro normalize_currency(column) -%}
     nullif(upper(trim(cast({{ column }} as {{ dbt.type_string() }}))), '')
 {%- endmacro %}
+
+{#- A sum of reporting-currency amounts at the project's money scale.
+    DuckDB's sum() keeps DECIMAL(38, s) but PostgreSQL's returns numeric
+    with no declared scale, so both engines get an explicit decimal(p, s). -#}
+{% macro sum_reporting_amount(expression) -%}
+    cast(sum({{ expression }}) as decimal(38, 12))
+{%- endmacro %}

@@ -20,12 +20,17 @@
 {% macro date_pattern() -%}[0-9]{4}-[0-9]{2}-[0-9]{2}{%- endmacro %}
 
 {#- Seed text to a number, or NULL when blank or not a number (reported
-    separately as a definition problem, never a load error). -#}
+    separately as a definition problem, never a load error). The cast is
+    outside the case: PostgreSQL drops a branch's precision and scale when
+    the case has no else. -#}
 {% macro text_to_number(column) -%}
-    case
-        when {{ matches_pattern('trim(' ~ column ~ ')', number_pattern()) }}
-            then cast(trim({{ column }}) as decimal(38, 12))
-    end
+    cast(
+        case
+            when {{ matches_pattern('trim(' ~ column ~ ')', number_pattern()) }}
+                then trim({{ column }})
+        end
+        as decimal(38, 12)
+    )
 {%- endmacro %}
 
 {% macro text_to_integer(column) -%}

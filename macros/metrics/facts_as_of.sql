@@ -25,7 +25,7 @@ aggregated as (
         customer_id,
         count(*) as {{ count_as }}
         {%- if sum_as %},
-        sum({{ amount_column }}) as {{ sum_as }}
+        {{ sum_reporting_amount(amount_column) }} as {{ sum_as }}
         {%- endif %}
     from facts
     group by customer_id

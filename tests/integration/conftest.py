@@ -33,6 +33,8 @@ from tests.integration.reference import (
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
 
+    from scripts.postgres_server import PostgresServer
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROFILE_NAME = "customer_groups"
 RAW_SCHEMA = "raw_revcent"
@@ -165,6 +167,20 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltW
     warehouse.run(["seed"])
     warehouse.run(["build"])
     yield warehouse
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (scripts/postgres_server.py):
+    installed from the distribution's packages when missing, initialised in a
+    temporary directory as a non-root user, listening on 127.0.0.1 on a free
+    port, and stopped and deleted at the end, whatever the outcome. Its
+    sessions default to a time zone far from UTC (UTC+13 or +12), so a model
+    that depended on the session's zone would not match DuckDB (SPEC 2)."""
+    from scripts.postgres_server import running_server
+
+    with running_server(timezone="Pacific/Auckland") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

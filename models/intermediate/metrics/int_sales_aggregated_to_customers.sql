@@ -16,8 +16,10 @@ aggregated as (
         sum(case when sale_status = 'success' and is_upsell then 1 else 0 end) as upsell_sales,
         sum(case when sale_status = 'declined' then 1 else 0 end) as declined_sales,
         sum(case when sale_status = 'abandoned' then 1 else 0 end) as abandoned_sales,
-        sum(case when sale_status = 'success' then amount_net_reporting end) as successful_sales_net_amount,
-        sum(case when sale_status = 'success' then amount_gross_reporting end) as successful_sales_gross_amount,
+        {{ sum_reporting_amount("case when sale_status = 'success' then amount_net_reporting end") }}
+            as successful_sales_net_amount,
+        {{ sum_reporting_amount("case when sale_status = 'success' then amount_gross_reporting end") }}
+            as successful_sales_gross_amount,
         max(case when sale_status = 'success' then created_date end) as last_successful_sale_date
     from sales
     group by customer_id
