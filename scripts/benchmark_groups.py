@@ -88,7 +88,8 @@ def copy_project(destination: Path) -> Path:
     skip = shutil.ignore_patterns("*unit_tests.yml")
     for name in ["models", "macros", "seeds", "tests", "analyses"]:
         shutil.copytree(PROJECT_DIR / name, destination / name, ignore=skip)
-    shutil.copy(PROJECT_DIR / "dbt_project.yml", destination / "dbt_project.yml")
+    for name in ["dbt_project.yml", "selectors.yml"]:
+        shutil.copy(PROJECT_DIR / name, destination / name)
     return destination
 
 

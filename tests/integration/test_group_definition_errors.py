@@ -44,6 +44,7 @@ pytestmark = pytest.mark.integration
 # warehouse/ or venv.
 PROJECT_PARTS = (
     "dbt_project.yml",
+    "selectors.yml",
     "models",
     "macros",
     "seeds",

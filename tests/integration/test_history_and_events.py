@@ -88,7 +88,7 @@ REASONS = {
 }
 
 # What a copy of the project needs (no target/, logs/, warehouse/).
-PROJECT_PARTS = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml")
+PROJECT_PARTS = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "selectors.yml")
 
 # The reporting marts read history and write nothing these tests read: the
 # runs here leave them out; so do days whose raw tables did not change with
