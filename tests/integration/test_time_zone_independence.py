@@ -38,7 +38,7 @@ def build_in_time_zone(work_dir: Path, raw_db: Path, time_zone: str, monkeypatch
         "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
     ]
     try:
-        for command in (["seed"], ["run", "--select", "+customer_group_memberships", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})]):
+        for command in (["seed"], ["run", "--select", "+customer_group_memberships", "+customer_metrics", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})]):
             result = dbtRunner().invoke([*command, *common])
             assert result.success, f"dbt {command[0]} failed under {time_zone}: {result.exception!r}"
     finally:
