@@ -1,11 +1,20 @@
-{#- The day this run evaluates, from var as_of_date (YYYY-MM-DD), by default
-    today in UTC. A malformed or impossible date stops the run. -#}
+{#- The day this run evaluates, from var as_of_date (YYYY-MM-DD); absent, it
+    is today in UTC. An empty value (what an unset scheduler variable gives),
+    a malformed or impossible date, or a date after today (UTC) plus var
+    as_of_date_future_margin_days (default 1) stops the run; var
+    allow_future_as_of_date: true lets a future date through on purpose. -#}
 {% macro as_of_date_string() -%}
     {%- set configured = var('as_of_date', none) -%}
-    {%- if configured is none or configured | string | trim == '' -%}
+    {%- if configured is none -%}
         {{ return(run_started_at.strftime('%Y-%m-%d')) }}
     {%- endif -%}
     {%- set text = configured | string | trim -%}
+    {%- if text == '' -%}
+        {{ exceptions.raise_compiler_error(
+            "var as_of_date is empty (an unset scheduler variable?). Give a date written YYYY-MM-DD,"
+            ~ " or leave the var out to run for today (UTC)."
+        ) }}
+    {%- endif -%}
     {%- set problem = "var as_of_date must be a real date written YYYY-MM-DD, got '" ~ text ~ "'" -%}
     {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
         {{ exceptions.raise_compiler_error(problem) }}
@@ -19,6 +28,16 @@
     {%- set first_of_next_month = modules.datetime.date(year + (1 if month == 12 else 0), (month % 12) + 1, 1) -%}
     {%- if day > (first_of_next_month - modules.datetime.timedelta(days=1)).day -%}
         {{ exceptions.raise_compiler_error(problem) }}
+    {%- endif -%}
+    {%- set margin = var('as_of_date_future_margin_days', 1) | int -%}
+    {%- set latest = (run_started_at + modules.datetime.timedelta(days=margin)).strftime('%Y-%m-%d') -%}
+    {%- if text > latest and var('allow_future_as_of_date', false) not in [true, 'true', 'True'] -%}
+        {{ exceptions.raise_compiler_error(
+            "var as_of_date " ~ text ~ " is after today (" ~ run_started_at.strftime('%Y-%m-%d')
+            ~ " UTC, plus " ~ margin ~ " day(s) of margin): a typo would move the history forward and"
+            ~ " block every daily run until then. To evaluate a future date on purpose, add"
+            ~ " allow_future_as_of_date: true to --vars."
+        ) }}
     {%- endif -%}
     {{ return(text) }}
 {%- endmacro %}

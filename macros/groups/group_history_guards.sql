@@ -3,78 +3,124 @@
     {{ return(var('backfill', false) in [true, 'true', 'True', 1, '1']) }}
 {%- endmacro %}
 
+{#- The models that hold the state kept across runs (marts/history). -#}
+{% macro customer_group_state_models() -%}
+    {{ return([
+        'customer_group_membership_history', 'customer_group_events',
+        'customer_group_frozen_members', 'customer_group_run_log',
+    ]) }}
+{%- endmacro %}
+
 {#-
-    Stops a run before it touches history when it must not:
+    on-run-start: stops a run that would write history before any model is
+    built, when
+    - an earlier run did not finish: the history, events or frozen lists
+      hold writes for a date the run log does not record as completed (a
+      run killed or failed part-way; its events may be missing). Only a run
+      for that date (which rolls it back and redoes it) or a backfill from
+      that date or earlier may go on; any other stops, naming the date to
+      run;
     - its as_of_date is earlier than the last date processed (history only
-      moves forward, except in a backfill, which replays on purpose);
-    - it would remove more than var churn_guard_max_removed_share (default
-      0.5) of the members of a group above var churn_guard_min_members
-      (default 100): a bad load must not fire thousands of removal events.
-      var allow_mass_removal (true, or a list of group keys) lets it through;
-      var churn_guard_exempt_groups lists groups whose members all leave
-      together by design (card_update_needed empties on the 1st of a month).
+      moves forward, except in a backfill, which replays on purpose).
+    The churn guard needs this run's evaluation, so it is a model of its own
+    (int_customer_group_removals_checked) that every published mart waits
+    for.
 -#}
-{% macro guard_customer_group_history() %}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set run_log = previous_run_relation('customer_group_run_log') -%}
+{% macro guard_customer_group_run() %}
+    {%- if not execute or flags.WHICH not in ['run', 'build'] -%}{{ return('') }}{%- endif -%}
+    {%- set state_models = customer_group_state_models() -%}
+    {%- set writes_state = [] -%}
+    {%- for unique_id in selected_resources if unique_id.split('.')[-1] in state_models
+        and unique_id.startswith('model.') -%}
+        {%- do writes_state.append(unique_id) -%}
+    {%- endfor -%}
+    {%- if not writes_state -%}{{ return('') }}{%- endif -%}
+
     {%- set run_date = as_of_date_string() -%}
-    {%- if run_log is not none and not is_backfill_run() -%}
-        {%- set last = run_query("select cast(max(as_of_date) as " ~ dbt.type_string() ~ ") from " ~ run_log).columns[0].values()[0] -%}
-        {%- if last is not none and run_date < last -%}
-            {{ exceptions.raise_compiler_error(
-                "as_of_date " ~ run_date ~ " is earlier than the last date processed, " ~ last
-                ~ ". History only moves forward; to replay past dates on purpose run"
-                ~ " scripts/backfill.py --start " ~ run_date ~ " --end " ~ last ~ "."
-            ) }}
-        {%- endif -%}
+    {%- set run_log = previous_run_relation('customer_group_run_log') -%}
+    {%- set completed = none -%}
+    {%- if run_log is not none -%}
+        {%- set completed = run_query(
+            "select cast(max(as_of_date) as " ~ dbt.type_string() ~ ") from " ~ run_log
+        ).columns[0].values()[0] -%}
     {%- endif -%}
 
-    {%- set history = previous_run_relation('customer_group_membership_history') -%}
-    {%- set allowed = var('allow_mass_removal', false) -%}
-    {%- if history is none or is_backfill_run() or allowed in [true, 'true', 'True'] -%}
-        {{ return('') }}
+    {%- set written = [] -%}
+    {%- for model_name, columns in [
+        ('customer_group_membership_history', ['valid_from', 'valid_to']),
+        ('customer_group_events', ['occurred_on']),
+        ('customer_group_frozen_members', ['frozen_on']),
+    ] -%}
+        {%- set relation = previous_run_relation(model_name) -%}
+        {%- if relation is not none -%}
+            {%- for column in columns -%}
+                {%- set latest = run_query(
+                    "select cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ ") from " ~ relation
+                ).columns[0].values()[0] -%}
+                {%- if latest is not none -%}{%- do written.append(latest) -%}{%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set reached = (written | max) if written else none -%}
+
+    {%- if reached is not none and (completed is none or reached > completed) and run_date > reached -%}
+        {{ exceptions.raise_compiler_error(
+            "The run for " ~ reached ~ " did not finish: history, events or frozen lists hold writes for "
+            ~ reached ~ " but the run log does not record it as completed"
+            ~ (" (last completed: " ~ completed ~ ")" if completed else
+                " (no run log at " ~ state_model_relation('customer_group_run_log') ~ "; if it was moved, move it back)")
+            ~ ", so that day's events may be missing. Run it again first; it completes that day:\n"
+            ~ "  dbt build --vars '{as_of_date: \"" ~ reached ~ "\"}'\n"
+            ~ "then this date (" ~ run_date ~ "). Nothing was written."
+        ) }}
     {%- endif -%}
-    {%- set allowed_groups = (allowed if allowed is iterable and allowed is not string else [])
-        + var('churn_guard_exempt_groups', []) -%}
-    {%- set churn_sql -%}
-        with
-        base as (
-            select customer_id, group_key
-            from {{ history }}
-            where valid_from < {{ as_of_date() }} and (valid_to is null or valid_to >= {{ as_of_date() }})
-        ),
-        current_members as (
-            select customer_id, group_key from {{ ref('int_customer_groups_evaluated') }}
-        ),
-        definitions as (
-            select group_key from {{ ref('customer_group_definitions') }} where is_enabled
-        ),
-        counts as (
-            select
-                base.group_key,
-                count(*) as members_before,
-                sum(case when current_members.customer_id is null then 1 else 0 end) as members_removed
-            from base
-            inner join definitions on base.group_key = definitions.group_key
-            left join current_members
-                on base.customer_id = current_members.customer_id and base.group_key = current_members.group_key
-            group by base.group_key
-        )
-        select group_key, members_before, members_removed
-        from counts
-        where
-            members_before > {{ var('churn_guard_min_members', 100) }}
-            and members_removed > {{ var('churn_guard_max_removed_share', 0.5) }} * members_before
-        order by group_key
-    {%- endset -%}
+
+    {%- set last = ([completed, reached] | reject('none') | list | max) if (completed or reached) else none -%}
+    {%- if last is not none and run_date < last and not is_backfill_run() -%}
+        {{ exceptions.raise_compiler_error(
+            "as_of_date " ~ run_date ~ " is earlier than the last date processed, " ~ last
+            ~ ". History only moves forward; to replay past dates on purpose run"
+            ~ " scripts/backfill.py --start " ~ run_date ~ " --end " ~ last ~ "."
+        ) }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+{#- The members each group had at the start of this run's date (open stays
+    of the history before it), for the churn guard. Empty on a first run. -#}
+{% macro members_before_as_of_date_sql() -%}
+    {%- set history = previous_run_relation('customer_group_membership_history') -%}
+    {%- if history is not none -%}
+    select
+        customer_id,
+        group_key
+    from {{ history }}
+    where valid_from < {{ as_of_date() }} and (valid_to is null or valid_to >= {{ as_of_date() }})
+    {%- else -%}
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as group_key
+    where 1 = 0
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of int_customer_group_removals_checked: stops the run, before
+    any mart is replaced, when it would remove too many members of a group
+    (see that model). -#}
+{% macro raise_on_mass_removal() %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set offenders = [] -%}
-    {%- for row in run_query(churn_sql).rows if row['group_key'] not in allowed_groups -%}
+    {%- for row in run_query(
+        "select group_key, members_before, members_removed from " ~ this
+        ~ " where is_mass_removal and not is_allowed order by group_key"
+    ).rows -%}
         {%- do offenders.append(
             "  - group '" ~ row['group_key'] ~ "': would remove " ~ row['members_removed'] ~ " of its "
             ~ row['members_before'] ~ " members (" ~ ((100.0 * row['members_removed'] / row['members_before']) | round(1)) ~ "%)"
         ) -%}
     {%- endfor -%}
     {%- if offenders -%}
+        {%- set run_date = as_of_date_string() -%}
         {{ exceptions.raise_compiler_error(
             "Churn guard: the run for " ~ run_date ~ " would remove more than "
             ~ (100 * var('churn_guard_max_removed_share', 0.5)) ~ "% of the members of groups above "
@@ -99,3 +145,14 @@
     where {{ reopen_column }} >= {{ as_of_date() }};
     {%- endif %}
 {% endmacro %}
+
+{#- Group keys given in vars as a SQL list of literals; anything that is not
+    a group key (lower snake case) stops the run rather than reach SQL. -#}
+{% macro sql_string_list(keys) -%}
+    {%- for key in keys -%}
+        {%- if not modules.re.match('^[a-z0-9_]+$', key | string) -%}
+            {{ exceptions.raise_compiler_error("'" ~ key ~ "' is not a group key (lower snake case)") }}
+        {%- endif -%}
+        '{{ key }}'{% if not loop.last %}, {% endif %}
+    {%- endfor -%}
+{%- endmacro %}

@@ -23,14 +23,16 @@
 {%- endmacro %}
 
 {% macro previous_run_relation(model_name) -%}
-    {%- if not execute or this is none -%}
+    {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set expected = state_model_relation(model_name) -%}
     {%- set found = adapter.get_relation(
         database=expected.database, schema=expected.schema, identifier=expected.identifier
     ) -%}
-    {%- if found is none -%}
+    {#- A missing run log beside a history is an unfinished first run, or a
+        moved run log: guard_customer_group_run says which date to run. -#}
+    {%- if found is none and model_name != 'customer_group_run_log' -%}
         {%- do assert_first_run_without(model_name, expected) -%}
     {%- endif -%}
     {{ return(found) }}
@@ -39,18 +41,15 @@
 {#- Stops the run when model_name's table is missing although earlier runs
     left state: a run must never behave as a first run by mistake. -#}
 {% macro assert_first_run_without(model_name, expected) -%}
-    {%- set witness_name = 'customer_group_membership_history' if model_name == 'customer_group_run_log'
-        else 'customer_group_run_log' -%}
-    {%- set witness = state_model_relation(witness_name) -%}
+    {%- set witness = state_model_relation('customer_group_run_log') -%}
     {%- set witness_found = adapter.get_relation(
         database=witness.database, schema=witness.schema, identifier=witness.identifier
     ) -%}
     {%- if witness_found is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set date_column = 'valid_from' if witness_name == 'customer_group_membership_history' else 'as_of_date' -%}
     {%- set earlier = run_query(
-        "select count(*) from " ~ witness_found ~ " where " ~ date_column ~ " < " ~ as_of_date()
+        "select count(*) from " ~ witness_found ~ " where as_of_date < " ~ as_of_date()
     ).columns[0].values()[0] -%}
     {%- if earlier | int > 0 -%}
         {{ exceptions.raise_compiler_error(

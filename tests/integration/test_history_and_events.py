@@ -73,6 +73,8 @@ RUN_LOG = "customer_group_run_log"
 FROZEN = "customer_group_frozen_members"
 MEMBERSHIPS = "customer_group_memberships"
 STATE_TABLES = (HISTORY, EVENTS, RUN_LOG, FROZEN)
+# Marts the daily runs of these tests publish besides the state.
+PUBLISHED_TABLES = ("customer_metrics", MEMBERSHIPS)
 
 ADDED = "customer.updated.customer_group.added"
 REMOVED = "customer.updated.customer_group.removed"
@@ -566,11 +568,14 @@ def test_a_fixed_segment_first_computed_after_a_gap_is_frozen_as_of_created_on(c
 def test_a_run_for_an_earlier_date_stops_unless_it_is_a_backfill(chain: Chain, tmp_path: Path) -> None:
     warehouse = chain.fork(D3, tmp_path)
     before = warehouse.state()
+    published = {table: warehouse.rows(table) for table in PUBLISHED_TABLES}
     refused = warehouse.day(D2, expect_success=False)
     text = failure_text(refused)
     assert D2.isoformat() in text and D3.isoformat() in text, text
     assert "earlier than the last date processed" in text, text
     assert_same_state(warehouse.state(), before, "after a refused run for an earlier date")
+    # Refused before any model ran: nothing people read was rebuilt for D2.
+    assert_same_state({t: warehouse.rows(t) for t in PUBLISHED_TABLES}, published, "after a refused run")
 
     warehouse.day(D2, backfill=True)
     replayed = chain.after[D2]
@@ -608,7 +613,7 @@ def churn_refused(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Ref
     warehouse = chain.fork(D1, tmp_path_factory.mktemp("churn"))
     repeat_buyers_before = len(warehouse.open_stays("repeat_buyers"))
     warehouse.execute(f"delete from {RAW_SCHEMA}.sale where lower(trim(status)) = 'success' and hash(id) % 10 <> 0")
-    before = warehouse.state()
+    before = {**warehouse.state(), **{table: warehouse.rows(table) for table in PUBLISHED_TABLES}}
     refused = warehouse.day(D2, raw_changed=True, expect_success=False, **CHURN_GUARD)
     message = failure_text(refused)
     offenders = {m[1]: (int(m[2]), int(m[3])) for m in CHURN_OFFENDER.finditer(message)}
@@ -637,6 +642,17 @@ def test_a_run_stopped_by_the_churn_guard_writes_no_frozen_list(churn_refused: R
         churn_refused.before[FROZEN],
         "frozen lists after the churn guard stopped the run",
     )
+
+
+def test_a_run_stopped_by_the_churn_guard_replaces_no_published_table(churn_refused: RefusedRun) -> None:
+    """The guard decides before any mart is replaced: the bad load (nine in
+    ten successful sales gone) must not reach customer_metrics either."""
+    for table in PUBLISHED_TABLES:
+        assert_same_rows(
+            churn_refused.warehouse.rows(table),
+            churn_refused.before[table],
+            f"{table} after the churn guard stopped the run",
+        )
 
 
 def test_the_churn_guard_lets_through_the_groups_it_is_told_to(churn_refused: RefusedRun, tmp_path: Path) -> None:
@@ -902,3 +918,157 @@ def test_a_fixed_segment_is_frozen_on_created_on_and_then_changes_only_by_hand(c
         " where customer_group_action_id like 'cga_9%' order by 1"
     )
     assert [r["outcome"] for r in outcomes] == ["applied", "applied", "ignored_before_created_on"], outcomes
+
+
+# --------------------------------------------------------------------------
+# 10. Unfinished runs and the guards on as_of_date
+# --------------------------------------------------------------------------
+
+UNFINISHED = re.compile(r"The run for (\d{4}-\d{2}-\d{2}) did not finish")
+
+
+def test_a_day_whose_events_were_never_written_stops_the_next_day_until_it_is_rerun(
+    chain: Chain, tmp_path: Path
+) -> None:
+    """D3 writes its history, then stops before the events (as when an
+    error-level test on the history fails and dbt skips the rest). D4 must
+    not run over it: it stops naming D3; running D3 again completes it, and
+    D4 then gives what uninterrupted runs gave."""
+    warehouse = chain.fork(D2, tmp_path)
+    warehouse.dbt(
+        ["run", "--exclude", *UNCHANGED_DAY_EXCLUDES, EVENTS, FROZEN, RUN_LOG],
+        vars={"as_of_date": D3.isoformat()},
+    )
+    assert warehouse.query(f"select count(*) as n from main.{HISTORY} where valid_from = '{D3}'")[0]["n"] > 0
+    before = warehouse.state()
+    refused = warehouse.day(D4, expect_success=False)
+    text = failure_text(refused)
+    assert UNFINISHED.search(text) and UNFINISHED.search(text)[1] == D3.isoformat(), text
+    assert f"as_of_date: \"{D3}\"" in text, text
+    assert_same_state(warehouse.state(), before, "after the refused run for D4")
+
+    warehouse.day(D3)
+    warehouse.day(D4)
+    assert_same_state(warehouse.state(), chain.after[D4].state(), "after rerunning D3, then D4")
+
+
+def test_an_empty_or_future_as_of_date_is_refused_before_anything_runs(chain: Chain, tmp_path: Path) -> None:
+    warehouse = chain.fork(D2, tmp_path)
+    before = {**warehouse.state(), **{t: warehouse.rows(t) for t in PUBLISHED_TABLES}}
+    empty = failure_text(warehouse.dbt(["run"], vars={"as_of_date": ""}, expect_success=False))
+    assert "var as_of_date is empty" in empty, empty
+    future = failure_text(warehouse.dbt(["run"], vars={"as_of_date": "2100-01-01"}, expect_success=False))
+    assert "2100-01-01 is after today" in future and "allow_future_as_of_date" in future, future
+    after = {**warehouse.state(), **{t: warehouse.rows(t) for t in PUBLISHED_TABLES}}
+    assert_same_state(after, before, "after refused runs")
+
+    # On purpose, a future date evaluates (here only the metrics).
+    warehouse.dbt(
+        ["run", "--select", "+customer_metrics", "--exclude", *UNCHANGED_DAY_EXCLUDES],
+        vars={"as_of_date": "2100-01-01", "allow_future_as_of_date": True},
+    )
+    assert {r["d"] for r in warehouse.query("select distinct as_of_date as d from main.customer_metrics")} == {
+        date(2100, 1, 1)
+    }
+
+
+def test_killed_runs_across_three_days_reach_the_uninterrupted_history(chain: Chain, tmp_path: Path) -> None:
+    """The scheduler's view: the dbt CLI is SIGKILLed at 10 random points of
+    the runs for D2..D4 (the first right after the history is written,
+    before the events). A kill that left writes for its day is followed by
+    the run for the next day, which must stop naming the unfinished day;
+    the operator runs that day again, then goes on. (A kill that left no
+    writes leaves no trace: the next date would treat the day as a gap, as
+    for a day without a run, so the driver retries the same day.) At the
+    end history, events, frozen lists and run log are exactly those of
+    uninterrupted runs."""
+    warehouse = chain.fork(D1, tmp_path / "db")
+    dbt = Path(sys.executable).parent / "dbt"
+    work = tmp_path / "cli"
+    write_profiles(work, warehouse.db_path)
+    outputs: list[Path] = []
+
+    def start(day: date) -> tuple[subprocess.Popen[bytes], Path]:
+        output = tmp_path / f"dbt_{len(outputs):02d}_{day}.out"
+        outputs.append(output)
+        command = [
+            str(dbt), "run", "--exclude", *UNCHANGED_DAY_EXCLUDES,
+            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(work),
+            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+            "--vars", json.dumps({"as_of_date": day.isoformat()}),
+        ]
+        with output.open("wb") as handle:
+            process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        return process, output
+
+    def kill(process: subprocess.Popen[bytes]) -> int:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return process.wait()
+
+    def wait_for(process: subprocess.Popen[bytes], output: Path, marker: str) -> bool:
+        deadline = time.monotonic() + 600
+        while marker not in output.read_text(errors="replace"):
+            if process.poll() is not None:
+                return False
+            assert time.monotonic() < deadline, f"dbt never printed {marker!r}"
+            time.sleep(0.01)
+        return True
+
+    def writes_for(day: date) -> bool:
+        found = warehouse.query(
+            f"select (select count(*) from main.{HISTORY} where valid_from = ? or valid_to = ?)"
+            f" + (select count(*) from main.{EVENTS} where occurred_on = ?) as n",
+            [day, day, day],
+        )
+        return found[0]["n"] > 0
+
+    rng = random.Random(20261130)
+    typical = chain.typical_writing_seconds
+    plan = [D2, D3, D4]
+    kills_left = 10
+    between_history_and_events = True  # the first kill lands exactly there
+    log: list[str] = []
+    process: subprocess.Popen[bytes] | None = None
+    day_index = 0
+    try:
+        while day_index < len(plan):
+            assert len(outputs) < 60, log
+            day = plan[day_index]
+            process, output = start(day)
+            if kills_left and wait_for(process, output, "START sql incremental model"):
+                if between_history_and_events:
+                    wait_for(process, output, f"OK created sql incremental model main.{HISTORY}")
+                    delay = 0.0
+                else:
+                    delay = rng.uniform(0.0, typical)
+                try:
+                    code = process.wait(timeout=delay) if delay else kill(process)
+                except subprocess.TimeoutExpired:
+                    code = kill(process)
+                if code == -signal.SIGKILL:
+                    kills_left -= 1
+                    log.append(f"{day} killed {'after history' if between_history_and_events else f'{delay:.1f}s in'}")
+                    between_history_and_events = False
+                    if writes_for(day) and day_index + 1 < len(plan):
+                        day_index += 1  # the scheduler goes on; the next run must refuse
+                    continue
+            else:
+                code = process.wait(timeout=600)
+            text = output.read_text(errors="replace")
+            if code != 0:
+                unfinished = UNFINISHED.search(text)
+                assert unfinished, text[-3000:]
+                log.append(f"{day} refused: {unfinished[1]} unfinished")
+                day_index = plan.index(date.fromisoformat(unfinished[1]))
+                continue
+            log.append(f"{day} done")
+            day_index += 1
+    finally:
+        if process is not None and process.poll() is None:
+            kill(process)
+
+    assert kills_left == 0, log
+    assert any("refused" in entry for entry in log), f"no run found an unfinished day: {log}"
+    assert_same_state(warehouse.state(), chain.after[D4].state(), f"after killed runs: {log}")
+    assert_unique_event_ids(warehouse)

@@ -106,3 +106,42 @@ def test_the_card_scan_runs_after_every_model(manifest: Any) -> None:
             frontier.extend(parent.depends_on.nodes)
     not_covered = [node.name for node in models(manifest) if node.unique_id not in upstream]
     assert not not_covered, f"add a depends_on line to {CARD_SCAN} for: {not_covered}"
+
+
+CHURN_GUARD = "model.customer_groups.int_customer_group_removals_checked"
+# Marts built even when a run is stopped: diagnostics of the raw data and of
+# the definitions, and static references.
+UNGUARDED_MARTS = {
+    "quarantined_source_rows",
+    "source_row_accounting",
+    "customer_group_definition_problems",
+    "customer_group_qualifier_catalogue",
+    "metricflow_time_spine",
+}
+
+
+def ancestors(manifest: Any, unique_id: str) -> set[str]:
+    seen: set[str] = set()
+    frontier = list(manifest.nodes[unique_id].depends_on.nodes)
+    while frontier:
+        parent_id = frontier.pop()
+        if parent_id in seen:
+            continue
+        seen.add(parent_id)
+        parent = manifest.nodes.get(parent_id)
+        if parent is not None and parent.resource_type == "model":
+            frontier.extend(parent.depends_on.nodes)
+    return seen
+
+
+def test_every_published_mart_waits_for_the_churn_guard(manifest: Any) -> None:
+    unguarded = [
+        node.name
+        for node in models(manifest)
+        if layer(node) == "marts"
+        and node.name not in UNGUARDED_MARTS
+        and CHURN_GUARD not in ancestors(manifest, node.unique_id)
+    ]
+    assert not unguarded, (
+        "add `-- depends_on: {{ ref('int_customer_group_removals_checked') }}` to: " + ", ".join(unguarded)
+    )

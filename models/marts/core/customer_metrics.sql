@@ -1,6 +1,8 @@
 {#- The per-customer metrics of SPEC §4 as people and BI tools read them:
     one row per customer on as_of_date, every range metric named as its
     qualifier. Computed in int_customer_metrics_computed. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 metrics as (

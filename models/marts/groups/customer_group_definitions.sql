@@ -1,6 +1,8 @@
 {#- One row per group, parsed and checked (SPEC §3): what evaluation reads,
     published for people and BI tools. Computed in
     int_customer_group_definitions_checked. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 definitions as (

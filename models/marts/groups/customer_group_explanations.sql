@@ -10,6 +10,8 @@
     follow relation_condition_holds, as in group evaluation. A view: filter
     it by customer (it is what the explain_customer operation reads). -#}
 {%- set text = dbt.type_string() -%}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 definitions as (

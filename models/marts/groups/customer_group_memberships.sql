@@ -1,5 +1,7 @@
 {#- One row per current member of every group on as_of_date (SPEC §4), with
     member_since = the start of the current stay in the history. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 members as (

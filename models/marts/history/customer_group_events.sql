@@ -10,6 +10,8 @@
     --full-refresh. -#}
 {%- set text = dbt.type_string() %}
 
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 stays as (

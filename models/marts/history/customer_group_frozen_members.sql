@@ -10,6 +10,8 @@
     guard stops writes no list either. -#}
 -- depends_on: {{ ref('customer_group_membership_history') }}
 
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 previous_freezes as (

@@ -1,10 +1,7 @@
 {{ config(
     incremental_strategy='delete+insert',
     unique_key='stay_id',
-    pre_hook=[
-        "{{ guard_customer_group_history() }}",
-        "{{ roll_back_from_as_of_date('valid_from', reopen_column='valid_to') }}",
-    ],
+    pre_hook="{{ roll_back_from_as_of_date('valid_from', reopen_column='valid_to') }}",
 ) }}
 {#- One row per stay of a customer in a group. Each run compares the group
     membership on its as_of_date with the stays open at the start of that
@@ -13,6 +10,8 @@
     not the days of history kept. Never rebuilt by --full-refresh. -#}
 {%- set text = dbt.type_string() %}
 
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 current_members as (

@@ -9,6 +9,8 @@
 {%- set text = dbt.type_string() %}
 -- depends_on: {{ ref('customer_group_frozen_members') }}
 
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 definitions as (

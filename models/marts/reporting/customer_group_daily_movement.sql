@@ -3,6 +3,8 @@
     who entered and left that day. Read off the stays of
     customer_group_membership_history, so a backfill or a late run shows
     here as soon as the history has it. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 stays as (

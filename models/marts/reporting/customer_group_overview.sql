@@ -5,6 +5,8 @@
     customer_group_overview. -#}
 {%- set text = dbt.type_string() %}
 
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 definitions as (

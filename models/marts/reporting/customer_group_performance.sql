@@ -3,6 +3,8 @@
     steers by. Every rate comes with its numerator and denominator as
     columns, so a dashboard can re-aggregate them; a rate is NULL when its
     denominator is 0. A group without members still has a row. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 definitions as (

@@ -5,6 +5,8 @@
     nearest entry into B on or after it). -#}
 {%- set window_days = transition_window_days() %}
 
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 stays as (

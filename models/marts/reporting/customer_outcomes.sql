@@ -3,6 +3,8 @@
     and the trial-conversion outcome, which reads the membership history
     and so lives in the marts layer. customer_group_performance sums it per
     group; customer_360 shows it. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 customers as (

@@ -2,6 +2,8 @@
     recovery_group_keys): did a successful payment (sale or subscription
     renewal) come in while the customer was in the group, how much, how
     fast, and did the customer then leave the group. -#}
+-- Published only once the churn guard passed (docs/architecture.md).
+-- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
 stays as (
