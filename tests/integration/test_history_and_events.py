@@ -691,6 +691,51 @@ def test_the_churn_guard_does_not_block_disabling_a_group(definition_change: War
 # --------------------------------------------------------------------------
 
 
+@dataclass
+class DbtCli:
+    """The dbt CLI run as a separate process on one warehouse, as a
+    scheduler runs it, so a test can SIGKILL it (its whole process group)."""
+
+    warehouse: Warehouse
+    work: Path
+    outputs: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        write_profiles(self.work / "cli", self.warehouse.db_path)
+
+    def start(self, day: date) -> tuple[subprocess.Popen[bytes], Path]:
+        dbt = Path(sys.executable).parent / "dbt"
+        cli = self.work / "cli"
+        output = self.work / f"dbt_{len(self.outputs):02d}_{day}.out"
+        self.outputs.append(output)
+        command = [
+            str(dbt), "run", "--exclude", *UNCHANGED_DAY_EXCLUDES,
+            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(cli),
+            "--target-path", str(cli / "target"), "--log-path", str(cli / "logs"),
+            "--vars", json.dumps({"as_of_date": day.isoformat()}),
+        ]
+        with output.open("wb") as handle:
+            process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        return process, output
+
+    @staticmethod
+    def kill(process: subprocess.Popen[bytes]) -> int:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return process.wait()
+
+    @staticmethod
+    def wait_for(process: subprocess.Popen[bytes], output: Path, marker: str) -> bool:
+        """Wait until dbt prints ``marker``; False if it ended first."""
+        deadline = time.monotonic() + 600
+        while marker not in output.read_text(errors="replace"):
+            if process.poll() is not None:
+                return False
+            assert time.monotonic() < deadline, f"dbt never printed {marker!r}"
+            time.sleep(0.01)
+        return True
+
+
 def test_interrupted_runs_converge(chain: Chain, tmp_path: Path) -> None:
     """Kill the dbt CLI (SIGKILL to its process group) at random points of
     the runs for D2 and D3, twice each, then let each run complete: the
@@ -702,31 +747,14 @@ def test_interrupted_runs_converge(chain: Chain, tmp_path: Path) -> None:
     the time the chain's runs took from there to their end (measured first,
     by the chain fixture)."""
     warehouse = chain.fork(D1, tmp_path / "db")
-    dbt = Path(sys.executable).parent / "dbt"
-    assert dbt.exists(), dbt
-    work = tmp_path / "cli"
-    write_profiles(work, warehouse.db_path)
-    attempts: list[Path] = []
-
-    def start(day: date) -> tuple[subprocess.Popen[bytes], Path]:
-        output = tmp_path / f"dbt_{len(attempts):02d}_{day}.out"
-        attempts.append(output)
-        command = [
-            str(dbt), "run", "--exclude", *UNCHANGED_DAY_EXCLUDES,
-            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(work),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--vars", json.dumps({"as_of_date": day.isoformat()}),
-        ]
-        with output.open("wb") as handle:
-            process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-        return process, output
+    cli = DbtCli(warehouse, tmp_path)
+    attempts = cli.outputs
+    start = cli.start
 
     def wait_until_writing_state(process: subprocess.Popen[bytes], output: Path) -> None:
-        deadline = time.monotonic() + 600
-        while "START sql incremental model" not in output.read_text(errors="replace"):
-            assert process.poll() is None, f"dbt ended before writing state:\n{output.read_text()[-3000:]}"
-            assert time.monotonic() < deadline, "dbt never started an incremental model"
-            time.sleep(0.02)
+        assert cli.wait_for(process, output, "START sql incremental model"), (
+            f"dbt ended before writing state:\n{output.read_text()[-3000:]}"
+        )
 
     typical = chain.typical_writing_seconds
     rng = random.Random(20260630)
@@ -743,9 +771,7 @@ def test_interrupted_runs_converge(chain: Chain, tmp_path: Path) -> None:
                 try:
                     code = process.wait(timeout=delay)
                 except subprocess.TimeoutExpired:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(process.pid, signal.SIGKILL)
-                    code = process.wait()
+                    code = cli.kill(process)
                 if code == -signal.SIGKILL:
                     killed += 1
                     kills.append(f"{day} killed {delay:.1f}s into the state")
@@ -756,8 +782,7 @@ def test_interrupted_runs_converge(chain: Chain, tmp_path: Path) -> None:
             assert process.wait(timeout=600) == 0, output.read_text()[-3000:]
     finally:
         if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            cli.kill(process)
 
     expected = chain.after[D3]
     assert_same_state(warehouse.state(), expected.state(), f"after interrupted runs ({kills}; typical {typical:.1f}s)")
@@ -983,37 +1008,8 @@ def test_killed_runs_across_three_days_reach_the_uninterrupted_history(chain: Ch
     end history, events, frozen lists and run log are exactly those of
     uninterrupted runs."""
     warehouse = chain.fork(D1, tmp_path / "db")
-    dbt = Path(sys.executable).parent / "dbt"
-    work = tmp_path / "cli"
-    write_profiles(work, warehouse.db_path)
-    outputs: list[Path] = []
-
-    def start(day: date) -> tuple[subprocess.Popen[bytes], Path]:
-        output = tmp_path / f"dbt_{len(outputs):02d}_{day}.out"
-        outputs.append(output)
-        command = [
-            str(dbt), "run", "--exclude", *UNCHANGED_DAY_EXCLUDES,
-            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(work),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--vars", json.dumps({"as_of_date": day.isoformat()}),
-        ]
-        with output.open("wb") as handle:
-            process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-        return process, output
-
-    def kill(process: subprocess.Popen[bytes]) -> int:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return process.wait()
-
-    def wait_for(process: subprocess.Popen[bytes], output: Path, marker: str) -> bool:
-        deadline = time.monotonic() + 600
-        while marker not in output.read_text(errors="replace"):
-            if process.poll() is not None:
-                return False
-            assert time.monotonic() < deadline, f"dbt never printed {marker!r}"
-            time.sleep(0.01)
-        return True
+    cli = DbtCli(warehouse, tmp_path)
+    outputs, start, kill, wait_for = cli.outputs, cli.start, cli.kill, cli.wait_for
 
     def writes_for(day: date) -> bool:
         found = warehouse.query(

@@ -37,6 +37,20 @@ def layer(node: Any) -> str:
     return Path(node.original_file_path).parts[1]
 
 
+def ancestors(manifest: Any, unique_id: str) -> set[str]:
+    seen: set[str] = set()
+    frontier = list(manifest.nodes[unique_id].depends_on.nodes)
+    while frontier:
+        parent_id = frontier.pop()
+        if parent_id in seen:
+            continue
+        seen.add(parent_id)
+        parent = manifest.nodes.get(parent_id)
+        if parent is not None and parent.resource_type == "model":
+            frontier.extend(parent.depends_on.nodes)
+    return seen
+
+
 def test_every_model_sits_in_a_layer(manifest: Any) -> None:
     misplaced = [node.name for node in models(manifest) if layer(node) not in {"staging", "intermediate", "marts"}]
     assert not misplaced, f"models outside staging/intermediate/marts: {misplaced}"
@@ -94,16 +108,7 @@ def test_every_model_and_column_is_described(manifest: Any) -> None:
 
 def test_the_card_scan_runs_after_every_model(manifest: Any) -> None:
     scan = next(node for node in manifest.nodes.values() if node.name == CARD_SCAN)
-    upstream: set[str] = set()
-    frontier = list(scan.depends_on.nodes)
-    while frontier:
-        unique_id = frontier.pop()
-        if unique_id in upstream:
-            continue
-        upstream.add(unique_id)
-        parent = manifest.nodes.get(unique_id)
-        if parent is not None and parent.resource_type == "model":
-            frontier.extend(parent.depends_on.nodes)
+    upstream = ancestors(manifest, scan.unique_id)
     not_covered = [node.name for node in models(manifest) if node.unique_id not in upstream]
     assert not not_covered, f"add a depends_on line to {CARD_SCAN} for: {not_covered}"
 
@@ -118,20 +123,6 @@ UNGUARDED_MARTS = {
     "customer_group_qualifier_catalogue",
     "metricflow_time_spine",
 }
-
-
-def ancestors(manifest: Any, unique_id: str) -> set[str]:
-    seen: set[str] = set()
-    frontier = list(manifest.nodes[unique_id].depends_on.nodes)
-    while frontier:
-        parent_id = frontier.pop()
-        if parent_id in seen:
-            continue
-        seen.add(parent_id)
-        parent = manifest.nodes.get(parent_id)
-        if parent is not None and parent.resource_type == "model":
-            frontier.extend(parent.depends_on.nodes)
-    return seen
 
 
 def test_every_published_mart_waits_for_the_churn_guard(manifest: Any) -> None:
