@@ -76,7 +76,10 @@ QUALIFIER_COLUMNS = ("group_key", "rule_set", "qualifier", "min_value", "max_val
 CHECK_ONLY = [
     "build",
     "--select",
-    "+customer_group_definitions",
+    # The definitions and their check, without the evaluation the mart also
+    # waits for (no raw data here).
+    "+int_customer_group_definitions_checked",
+    "customer_group_definitions",
     "+customer_group_definition_problems",
     "--indirect-selection",
     "cautious",
