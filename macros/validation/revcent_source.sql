@@ -1,0 +1,31 @@
+{#-
+    Optional raw tables (docs/data_quality.md, "Optional tables"). A
+    business without PayPal, say, has no `paypal_dispute` table: with
+    `--vars '{revcent__using_paypal_disputes: false}'` its staging model
+    reads an empty relation of the raw columns (as text; staging reads every
+    column through try_cast_value), so validation, the quarantine and the
+    accounting see no rows and the metrics built on it are 0. The catalogue
+    (revcent_tables) names each optional table's var; customers, sales and
+    the other tables every metric needs are always required.
+-#}
+{% macro revcent_table_enabled(source_table) -%}
+    {%- set enabled_var = revcent_tables()[source_table].get('enabled_var') -%}
+    {%- if enabled_var is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set value = var(enabled_var, true) -%}
+    {{ return(value | string | lower not in ['false', '0', 'no', 'off']) }}
+{%- endmacro %}
+
+{#- The raw table to select from: the source, or an empty relation with its
+    columns when the table is switched off. -#}
+{% macro revcent_source(source_table) -%}
+    {%- if revcent_table_enabled(source_table) -%}
+        {{ return(source('revcent', source_table)) }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for column in revcent_tables()[source_table].raw_columns -%}
+        {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column) -%}
+    {%- endfor -%}
+    {{ return('(select ' ~ columns | join(', ') ~ ' where 1 = 0) as disabled_' ~ source_table) }}
+{%- endmacro %}
