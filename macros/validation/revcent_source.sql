@@ -21,7 +21,20 @@
     columns when the table is switched off. -#}
 {% macro revcent_source(source_table) -%}
     {%- if revcent_table_enabled(source_table) -%}
-        {{ return(source('revcent', source_table)) }}
+        {%- set relation = source('revcent', source_table) -%}
+        {#- Only when the build is about to read it (a unit test's fixture,
+            `dbt compile` or the linter need no raw table). -#}
+        {%- if execute and model.resource_type == 'model' and flags.WHICH in ['run', 'build']
+            and adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier) is none -%}
+            {%- set enabled_var = revcent_tables()[source_table].get('enabled_var') -%}
+            {{ exceptions.raise_compiler_error(
+                'raw table ' ~ relation ~ ' does not exist; '
+                ~ ("if this source has no such table, run with --vars '{" ~ enabled_var ~ ": false}'"
+                   if enabled_var else 'it is required (SPEC §2): load it, or point vars revcent_database / revcent_schema at it')
+            ) }}
+        {%- endif -%}
+        {{ return(relation) }}
     {%- endif -%}
     {%- set columns = [] -%}
     {%- for column in revcent_tables()[source_table].raw_columns -%}

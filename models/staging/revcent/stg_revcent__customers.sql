@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'customer') }}
+    select * from {{ revcent_source('customer') }}
 
 ),
 

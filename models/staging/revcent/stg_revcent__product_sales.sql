@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'product_sale') }}
+    select * from {{ revcent_source('product_sale') }}
 
 ),
 

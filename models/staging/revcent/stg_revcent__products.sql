@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'product') }}
+    select * from {{ revcent_source('product') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'refund') }}
+    select * from {{ revcent_source('refund') }}
 
 ),
 

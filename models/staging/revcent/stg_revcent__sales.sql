@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'sale') }}
+    select * from {{ revcent_source('sale') }}
 
 ),
 

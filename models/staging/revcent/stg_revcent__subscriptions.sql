@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'subscription') }}
+    select * from {{ revcent_source('subscription') }}
 
 ),
 
