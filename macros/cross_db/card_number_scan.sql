@@ -5,24 +5,29 @@
     card_number_candidates(relation, column) returns a query with one row per
     13-19 digit number found in a string column, as column
     `candidate_digits` (separators removed). A number is a run of digit
-    groups separated by single spaces or dashes ("4111 1111-1111 1111");
+    groups separated by single spaces, dashes or dots ("4111 1111-1111.1111";
+    the one rule of redact_card_numbers.sql, whose macros this reads);
     every sequence of consecutive groups that adds up to 13-19 digits is a
     candidate, so a card number followed by an expiry ("4111 ... 1111 2026")
     is still found. Values that are entirely a hex digest (md5 / sha1 /
-    sha256 surrogate keys) are skipped: their digit runs are noise, not
-    cards.
+    sha256 surrogate keys) or one decimal number are skipped: their digit
+    runs are noise, not cards.
 
     is_luhn_valid(digits) is true when a string of digits passes the Luhn
     checksum that every card number carries.
 -#}
 
 {%- macro card_number_digit_run_pattern() -%}
-    '[0-9]+(?:[ -][0-9]+)*'
+    '[0-9]+(?:{{ card_number_separator() }}[0-9]+)*'
+{%- endmacro %}
+
+{%- macro card_number_separator_pattern() -%}
+    '{{ card_number_separator() }}'
 {%- endmacro %}
 
 {#- Cheap pre-filter: at least 13 digits with at most one separator between each. -#}
 {%- macro card_number_prefilter_pattern() -%}
-    '[0-9](?:[ -]?[0-9]){12}'
+    '[0-9](?:{{ card_number_separator() }}?[0-9]){12}'
 {%- endmacro %}
 
 {%- macro hex_digest_pattern() -%}
@@ -41,12 +46,13 @@
     from (
         select array_to_string(digit_groups[group_from:group_to], '') as candidate_digits
         from (
-            select regexp_split_to_array((digit_runs.digit_run)[1], '[ -]') as digit_groups
+            select regexp_split_to_array((digit_runs.digit_run)[1], {{ card_number_separator_pattern() }}) as digit_groups
             from {{ relation }} as scanned
             cross join lateral regexp_matches(scanned.{{ column }}, {{ card_number_digit_run_pattern() }}, 'g') as digit_runs (digit_run)
             where
                 scanned.{{ column }} ~ {{ card_number_prefilter_pattern() }}
                 and scanned.{{ column }} !~ {{ hex_digest_pattern() }}
+                and scanned.{{ column }} !~ {{ decimal_number_pattern() }}
         ) as runs
         cross join lateral generate_series(1, cardinality(digit_groups)) as group_from
         cross join lateral generate_series(group_from, cardinality(digit_groups)) as group_to
@@ -67,11 +73,12 @@
                 )
             ))) as candidate_digits
         from (
-            select string_split_regex(unnest(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }})), '[ -]') as digit_groups
+            select string_split_regex(unnest(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }})), {{ card_number_separator_pattern() }}) as digit_groups
             from {{ relation }} as scanned
             where
                 regexp_matches(scanned.{{ column }}, {{ card_number_prefilter_pattern() }})
                 and not regexp_matches(scanned.{{ column }}, {{ hex_digest_pattern() }})
+                and not regexp_matches(scanned.{{ column }}, {{ decimal_number_pattern() }})
         ) as runs
     ) as windows
     where length(candidate_digits) between 13 and 19

@@ -9,19 +9,21 @@
     cast({{ cast_money(amount_column) }} * {{ rate_column }} as decimal(38, 12))
 {%- endmacro %}
 
-{#- Trimmed, lower-cased enum value; blank means unknown. -#}
+{#- Trimmed, lower-cased enum value; blank means unknown. A card number in
+    it is redacted (the value is then unknown). -#}
 {% macro normalize_enum(column) -%}
-    nullif(lower(trim(cast({{ column }} as {{ dbt.type_string() }}))), '')
+    {{ redact_card_numbers("nullif(lower(trim(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "))), '')") }}
 {%- endmacro %}
 
-{#- Trimmed text id; blank means missing. -#}
+{#- Trimmed text id; blank means missing. A card number in it is redacted,
+    and validation quarantines the row (`card_number_in_id`). -#}
 {% macro normalize_id(column) -%}
-    nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
+    {{ redact_card_numbers("nullif(trim(cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")), '')") }}
 {%- endmacro %}
 
-{#- Trimmed, upper-cased ISO 4217 code. -#}
+{#- Trimmed, upper-cased ISO 4217 code (a card number in it is redacted). -#}
 {% macro normalize_currency(column) -%}
-    nullif(upper(trim(cast({{ column }} as {{ dbt.type_string() }}))), '')
+    {{ redact_card_numbers("nullif(upper(trim(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "))), '')") }}
 {%- endmacro %}
 
 {#- A sum of reporting-currency amounts at the project's money scale.

@@ -2,8 +2,11 @@
     The catalogue of raw RevCent tables: what identifies a row, how versions
     are ordered, and which checks decide that a row is clean. One entry per
     table; the validation macro, the quarantine model and the row accounting
-    all read it, so a rule is written once. Column names are the staged ones.
-    docs/data_quality.md explains the rules in words.
+    all read it, so a rule is written once. Column names are the staged ones
+    (but `raw_columns`). `id_columns` are ids and codes that join (a card
+    number in one quarantines the row: `card_number_in_id`); `enabled_var`
+    makes a table optional (revcent_source.sql). docs/data_quality.md
+    explains the rules in words.
 -#}
 {% macro revcent_tables() %}
     {%- set customer_ref = {'column': 'customer_id', 'model': 'int_customers_validated', 'reason': 'dangling_customer', 'required': true} -%}
@@ -15,14 +18,18 @@
             'key': 'customer_id',
             'version_column': 'updated_at',
             'timestamp_column': 'created_at',
+            'id_columns': ['customer_id'],
             'columns': ['customer_id', 'first_name', 'last_name', 'email', 'phone', 'address_line_1', 'city', 'state', 'zip', 'country', 'company', 'is_enabled', 'has_marketing_consent', 'created_at', 'updated_at'],
         },
         'customer_metadata': {
+            'enabled_var': 'revcent__using_customer_metadata',
+            'raw_columns': ['customer_id', 'name', 'value', 'created_date_unix'],
             'staging_model': 'stg_revcent__customer_metadata',
             'validated_model': 'int_customer_metadata_validated',
             'key': 'metadata_row_key',
             'timestamp_column': 'created_at',
             'required_columns': ['metadata_name'],
+            'id_columns': ['customer_id'],
             'columns': ['metadata_row_key', 'customer_id', 'metadata_name', 'metadata_value', 'created_at'],
             'references': [customer_ref],
         },
@@ -35,6 +42,7 @@
             'enums': {'sale_status': ['success', 'declined', 'abandoned', 'void']},
             'amount_columns': ['amount_gross', 'amount_net'],
             'has_currency': true,
+            'id_columns': ['sale_id', 'customer_id', 'campaign_id', 'third_party_shop_id'],
             'columns': ['sale_id', 'customer_id', 'campaign_id', 'third_party_shop_id', 'sale_status', 'is_upsell', 'amount_gross', 'amount_net', 'iso_currency', 'created_at', 'updated_at'],
             'references': [customer_ref],
         },
@@ -42,6 +50,7 @@
             'staging_model': 'stg_revcent__products',
             'validated_model': 'int_products_validated',
             'key': 'product_id',
+            'id_columns': ['product_id', 'product_group_id'],
             'columns': ['product_id', 'product_name', 'sku', 'product_group_id'],
         },
         'product_sale': {
@@ -49,6 +58,7 @@
             'validated_model': 'int_product_sales_validated',
             'key': 'product_sale_id',
             'amount_columns': ['amount'],
+            'id_columns': ['product_sale_id', 'sale_id', 'product_id'],
             'columns': ['product_sale_id', 'sale_id', 'product_id', 'quantity', 'amount'],
             'references': [
                 sale_ref,
@@ -62,6 +72,7 @@
             'timestamp_column': 'created_at',
             'amount_columns': ['amount'],
             'has_currency': true,
+            'id_columns': ['refund_id', 'customer_id', 'sale_id', 'subscription_renewal_id'],
             'columns': ['refund_id', 'customer_id', 'sale_id', 'subscription_renewal_id', 'amount', 'iso_currency', 'created_at'],
             'references': [
                 customer_ref,
@@ -76,6 +87,7 @@
             'version_column': 'updated_at',
             'timestamp_column': 'created_at',
             'enums': {'subscription_status': ['active', 'trial', 'overdue', 'occurrence_limit', 'suspended', 'cancelled']},
+            'id_columns': ['subscription_id', 'customer_id', 'product_id'],
             'columns': ['subscription_id', 'customer_id', 'product_id', 'subscription_status', 'created_at', 'updated_at'],
             'references': [customer_ref],
         },
@@ -87,6 +99,7 @@
             'enums': {'renewal_status': ['success', 'overdue']},
             'amount_columns': ['amount_total'],
             'has_currency': true,
+            'id_columns': ['subscription_renewal_id', 'subscription_id', 'customer_id'],
             'columns': ['subscription_renewal_id', 'subscription_id', 'customer_id', 'renewal_status', 'amount_total', 'iso_currency', 'created_at'],
             'references': [
                 customer_ref,
@@ -100,53 +113,69 @@
             'timestamp_column': 'created_at',
             'amount_columns': ['amount'],
             'has_currency': true,
+            'id_columns': ['chargeback_id', 'customer_id', 'sale_id'],
             'columns': ['chargeback_id', 'customer_id', 'sale_id', 'amount', 'iso_currency', 'reason_code', 'created_at'],
             'references': [customer_ref, sale_ref],
         },
         'paypal_dispute': {
+            'enabled_var': 'revcent__using_paypal_disputes',
+            'raw_columns': ['id', 'customer_id', 'sale_id', 'amount', 'iso_currency', 'dispute_date_unix'],
             'staging_model': 'stg_revcent__paypal_disputes',
             'validated_model': 'int_paypal_disputes_validated',
             'key': 'paypal_dispute_id',
             'timestamp_column': 'created_at',
             'amount_columns': ['amount'],
             'has_currency': true,
+            'id_columns': ['paypal_dispute_id', 'customer_id', 'sale_id'],
             'columns': ['paypal_dispute_id', 'customer_id', 'sale_id', 'amount', 'iso_currency', 'created_at'],
             'references': [customer_ref, sale_ref],
         },
         'fraud_detection': {
+            'enabled_var': 'revcent__using_fraud_detections',
+            'raw_columns': ['id', 'customer_id', 'method', 'fraud_detection_date_unix'],
             'staging_model': 'stg_revcent__fraud_detections',
             'validated_model': 'int_fraud_detections_validated',
             'key': 'fraud_detection_id',
             'timestamp_column': 'created_at',
             'enums': {'detection_method': ['sale_create', 'subscription_renew', 'trial_expire', 'salvage_transaction_process']},
+            'id_columns': ['fraud_detection_id', 'customer_id'],
             'columns': ['fraud_detection_id', 'customer_id', 'detection_method', 'created_at'],
             'references': [customer_ref],
         },
         'customer_card': {
+            'enabled_var': 'revcent__using_customer_cards',
+            'raw_columns': ['id', 'customer_id', 'card_type', 'bin', 'last_4', 'exp_month', 'exp_year', 'is_default', 'enabled', 'created_date_unix'],
             'staging_model': 'stg_revcent__customer_cards',
             'validated_model': 'int_customer_cards_validated',
             'key': 'customer_card_id',
             'timestamp_column': 'created_at',
             'card_expiry': true,
+            'id_columns': ['customer_card_id', 'customer_id'],
             'columns': ['customer_card_id', 'customer_id', 'card_type', 'card_bin', 'card_last_4', 'exp_month', 'exp_year', 'is_default', 'is_enabled', 'created_at'],
             'references': [customer_ref],
         },
         'customer_group_action': {
+            'enabled_var': 'revcent__using_customer_group_actions',
+            'raw_columns': ['id', 'customer_id', 'group_key', 'action', 'actor', 'created_date_unix'],
             'staging_model': 'stg_revcent__customer_group_actions',
             'validated_model': 'int_customer_group_actions_validated',
             'key': 'customer_group_action_id',
             'timestamp_column': 'created_at',
             'required_columns': ['group_key'],
             'enums': {'action': ['add', 'remove']},
+            'id_columns': ['customer_group_action_id', 'customer_id', 'group_key'],
             'columns': ['customer_group_action_id', 'customer_id', 'group_key', 'action', 'actor', 'created_at'],
             'references': [customer_ref],
         },
         'email_event': {
+            'enabled_var': 'revcent__using_email_events',
+            'raw_columns': ['id', 'customer_id', 'event_type', 'created_date_unix'],
             'staging_model': 'stg_revcent__email_events',
             'validated_model': 'int_email_events_validated',
             'key': 'email_event_id',
             'timestamp_column': 'created_at',
             'enums': {'event_type': ['hard_bounce', 'soft_bounce', 'unsubscribe']},
+            'id_columns': ['email_event_id', 'customer_id'],
             'columns': ['email_event_id', 'customer_id', 'event_type', 'created_at'],
             'references': [customer_ref],
         },

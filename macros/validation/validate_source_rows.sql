@@ -8,6 +8,8 @@
 {%- set spec = revcent_tables()[source_table] -%}
 {%- set references = spec.get('references', []) -%}
 {%- set version_column = spec.get('version_column') -%}
+{%- set key_holds_card_number = spec.key in spec.get('id_columns', []) -%}
+{%- set other_id_columns = spec.get('id_columns', []) | reject('equalto', spec.key) | list -%}
 
 with
 
@@ -16,7 +18,7 @@ staged as (
     select
         *,
         {{ spec.key }} as source_row_key,
-        {{ dbt.hash(dbt.concat(fingerprint_parts(spec.columns, "'|'"))) }} as row_fingerprint
+        {{ dbt.hash(dbt.concat(fingerprint_parts(spec.columns + problem_columns(), "'|'"))) }} as row_fingerprint
     from {{ ref(spec.staging_model) }}
 
 ),
@@ -85,9 +87,17 @@ checked as (
         copies.*,
         case
             when copies.source_row_key is null then 'null_id'
+            {% if key_holds_card_number -%}
+            when {{ holds_redacted_card_number('copies.source_row_key') }} then 'card_number_in_id'
+            {% endif -%}
             when copies.copy_number > 1 then null
             when latest_versions.version_rank > 1 then null
             when latest_versions.copies_at_this_version > 1 then 'conflicting_duplicate'
+            {% for column in other_id_columns -%}
+            when {{ holds_redacted_card_number('copies.' ~ column) }} then 'card_number_in_id'
+            {% endfor -%}
+            when copies.invalid_value_columns is not null then 'invalid_value'
+            when copies.implausible_timestamp_columns is not null then 'implausible_timestamp'
             {% if spec.get('timestamp_column') -%}
             when copies.{{ spec.timestamp_column }} is null then 'null_timestamp'
             {% endif -%}
@@ -126,7 +136,15 @@ checked as (
             {% endfor -%}
         end as quarantine_reason,
         case
+            when copies.invalid_value_columns is not null then copies.invalid_value_columns
+            when copies.implausible_timestamp_columns is not null then copies.implausible_timestamp_columns
+        end as value_problem_columns,
+        {{ card_number_id_columns(spec) }} as card_number_id_columns,
+        case
             when copies.source_row_key is null then 'quarantined'
+            {% if key_holds_card_number -%}
+            when {{ holds_redacted_card_number('copies.source_row_key') }} then 'quarantined'
+            {% endif -%}
             when copies.copy_number > 1 then 'collapsed'
             when latest_versions.version_rank > 1 then 'superseded'
         end as early_status
@@ -158,7 +176,11 @@ final as (
             early_status,
             case when quarantine_reason is null then 'clean' else 'quarantined' end
         ) as row_status,
-        quarantine_reason
+        quarantine_reason,
+        case
+            when quarantine_reason = 'card_number_in_id' then card_number_id_columns
+            when quarantine_reason in ('invalid_value', 'implausible_timestamp') then value_problem_columns
+        end as quarantine_detail
     from checked
 
 )
@@ -185,4 +207,18 @@ select * from final
         {%- for column in spec.amount_columns -%}{%- do extra.append(column ~ '_reporting') -%}{%- endfor -%}
     {%- endif -%}
     {{ return(extra) }}
+{%- endmacro %}
+
+{#- Staging's columns naming the raw values it could not read (raw_value_checks.sql). -#}
+{% macro problem_columns() -%}
+    {{ return(['invalid_value_columns', 'implausible_timestamp_columns']) }}
+{%- endmacro %}
+
+{#- Comma-separated staged id columns of a row that held a card number. -#}
+{% macro card_number_id_columns(spec) -%}
+    {%- set checks = [] -%}
+    {%- for column in spec.get('id_columns', []) -%}
+        {%- do checks.append("case when " ~ holds_redacted_card_number('copies.' ~ column) ~ " then '" ~ column ~ "' end") -%}
+    {%- endfor -%}
+    {{ problem_column_list(checks) }}
 {%- endmacro %}

@@ -10,11 +10,12 @@ with
 
 raw_counts as (
 
+    {#- A table switched off (revcent_source.sql) has no raw rows to account for. #}
     {% for source_table in tables %}
     select
         '{{ source_table }}' as source_table,
         count(*) as raw_row_count
-    from {{ source('revcent', source_table) }}
+    from {{ revcent_source(source_table) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -42,8 +42,19 @@ ROW_STATUSES: tuple[RowStatus, ...] = ("clean", "collapsed", "superseded", "quar
 
 # The project's marker for a redacted card number in free text.
 REDACTED_CARD_NUMBER = "[redacted]"
-# A run of 13-19 digits, which a typist may have split with spaces or dashes.
-_CARD_NUMBER = re.compile(r"[0-9](?:[ -]?[0-9]){12,18}")
+# A run of 13-19 digits, which a typist may have split with spaces, dashes or dots.
+_CARD_NUMBER = re.compile(r"[0-9](?:[ .-]?[0-9]){12,18}")
+# A value that is one decimal number is a number, not a card.
+_DECIMAL_NUMBER = re.compile(r"[+-]?[0-9]+[.][0-9]+")
+
+# The plausible window of raw epoch timestamps (docs/data_quality.md): from
+# 2000-01-01 to the build's UTC date plus 31 days, both inclusive.
+EARLIEST_PLAUSIBLE_DATE = date(2000, 1, 1)
+PLAUSIBLE_DAYS_AFTER_BUILD = 31
+# Money is DECIMAL(18, 4): below 10^14 once rounded to 4 places.
+_MONEY_LIMIT = Decimal(10) ** 14
+_TRUE_TEXT = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE_TEXT = frozenset({"false", "f", "no", "n", "0"})
 
 # Columns whose values are ids; compared as strings everywhere.
 _ID_COLUMNS = frozenset(
@@ -85,6 +96,24 @@ class TableRules:
     has_card_expiry: bool = False
     free_text_columns: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
+    # Ids and codes that join: a card number in one quarantines the row.
+    id_columns: tuple[str, ...] = ("id", "customer_id")
+    # Typed raw columns other than amounts and epochs: (column, kind).
+    typed_columns: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def epoch_columns(self) -> tuple[str, ...]:
+        columns = (self.timestamp_column,) if self.timestamp_column else ()
+        return columns + (("updated_date_unix",) if self.versioned else ())
+
+    @property
+    def value_kinds(self) -> tuple[tuple[str, str], ...]:
+        """Every typed raw column with its kind, as staging reads it."""
+        return (
+            tuple((column, "money") for column in self.amount_columns)
+            + self.typed_columns
+            + tuple((column, "epoch") for column in self.epoch_columns)
+        )
 
 
 _CUSTOMER: Reference = ("customer_id", "customer", "dangling_customer", True)
@@ -103,15 +132,25 @@ TABLE_RULES: tuple[TableRules, ...] = (
             "zip",
             "country",
             "company",
+            "email",
+            "phone",
         ),
+        id_columns=("id",),
+        typed_columns=(("enabled", "boolean"), ("marketing_consent", "boolean")),
     ),
-    TableRules("product", timestamp_column=None),
+    TableRules(
+        "product",
+        timestamp_column=None,
+        free_text_columns=("name", "sku"),
+        id_columns=("id", "product_group_id"),
+    ),
     TableRules(
         "customer_metadata",
         has_id=False,
         required_text_columns=("name",),
-        free_text_columns=("value",),
+        free_text_columns=("name", "value"),
         references=(_CUSTOMER,),
+        id_columns=("customer_id",),
     ),
     TableRules(
         "sale",
@@ -121,12 +160,16 @@ TABLE_RULES: tuple[TableRules, ...] = (
         amount_columns=("amount_gross", "amount_net"),
         has_currency=True,
         references=(_CUSTOMER,),
+        id_columns=("id", "customer_id", "campaign_id", "third_party_shop_id"),
+        typed_columns=(("is_upsell", "boolean"),),
     ),
     TableRules(
         "product_sale",
         timestamp_column=None,
         amount_columns=("amount",),
         references=(_SALE, ("product_id", "product", "dangling_product", True)),
+        id_columns=("id", "sale_id", "product_id"),
+        typed_columns=(("quantity", "integer"),),
     ),
     TableRules(
         "subscription",
@@ -136,6 +179,7 @@ TABLE_RULES: tuple[TableRules, ...] = (
             {"active", "trial", "overdue", "occurrence_limit", "suspended", "cancelled"}
         ),
         references=(_CUSTOMER,),
+        id_columns=("id", "customer_id", "product_id"),
     ),
     TableRules(
         "subscription_renewal",
@@ -147,6 +191,7 @@ TABLE_RULES: tuple[TableRules, ...] = (
             _CUSTOMER,
             ("subscription_id", "subscription", "dangling_subscription", True),
         ),
+        id_columns=("id", "subscription_id", "customer_id"),
     ),
     TableRules(
         "refund",
@@ -162,13 +207,16 @@ TABLE_RULES: tuple[TableRules, ...] = (
                 False,
             ),
         ),
+        id_columns=("id", "customer_id", "sale_id", "subscription_renewal_id"),
     ),
     TableRules(
         "chargeback",
         timestamp_column="chargeback_date_unix",
         amount_columns=("amount",),
         has_currency=True,
+        free_text_columns=("reason_code",),
         references=(_CUSTOMER, _SALE),
+        id_columns=("id", "customer_id", "sale_id"),
     ),
     TableRules(
         "paypal_dispute",
@@ -176,6 +224,7 @@ TABLE_RULES: tuple[TableRules, ...] = (
         amount_columns=("amount",),
         has_currency=True,
         references=(_CUSTOMER, _SALE),
+        id_columns=("id", "customer_id", "sale_id"),
     ),
     TableRules(
         "fraud_detection",
@@ -186,7 +235,17 @@ TABLE_RULES: tuple[TableRules, ...] = (
         ),
         references=(_CUSTOMER,),
     ),
-    TableRules("customer_card", has_card_expiry=True, references=(_CUSTOMER,)),
+    TableRules(
+        "customer_card",
+        has_card_expiry=True,
+        references=(_CUSTOMER,),
+        typed_columns=(
+            ("exp_month", "integer"),
+            ("exp_year", "integer"),
+            ("is_default", "boolean"),
+            ("enabled", "boolean"),
+        ),
+    ),
     TableRules(
         "customer_group_action",
         required_text_columns=("group_key",),
@@ -194,6 +253,7 @@ TABLE_RULES: tuple[TableRules, ...] = (
         enum_values=frozenset({"add", "remove"}),
         free_text_columns=("actor",),
         references=(_CUSTOMER,),
+        id_columns=("id", "customer_id", "group_key"),
     ),
     TableRules(
         "email_event",
@@ -253,9 +313,58 @@ def utc_date(epoch: Any) -> date | None:
 
 
 def redact_card_numbers(text: Any) -> Any:
-    if not isinstance(text, str):
+    if not isinstance(text, str) or _DECIMAL_NUMBER.fullmatch(text):
         return text
     return _CARD_NUMBER.sub(REDACTED_CARD_NUMBER, text)
+
+
+@dataclass(frozen=True)
+class PlausibleWindow:
+    """Raw epoch seconds from ``earliest`` 00:00 to ``latest`` 23:59:59 UTC."""
+
+    earliest: date
+    latest: date
+
+    @classmethod
+    def default(cls, build_date: date | None = None) -> PlausibleWindow:
+        today = build_date or datetime.now(timezone.utc).date()
+        return cls(EARLIEST_PLAUSIBLE_DATE, date.fromordinal(today.toordinal() + PLAUSIBLE_DAYS_AFTER_BUILD))
+
+    def holds(self, seconds: int) -> bool:
+        first = int(datetime(self.earliest.year, self.earliest.month, self.earliest.day, tzinfo=timezone.utc).timestamp())
+        last = int(datetime(self.latest.year, self.latest.month, self.latest.day, tzinfo=timezone.utc).timestamp()) + 86399
+        return first <= seconds <= last
+
+
+_UNREADABLE = object()
+
+
+def read_value(value: Any, kind: str) -> Any:
+    """A raw value as staging reads it (macro try_cast_value): None when
+    missing or blank, ``_UNREADABLE`` when present but not of its kind."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value if kind == "boolean" else _UNREADABLE
+    text = str(value).strip()
+    if text == "":
+        return None
+    if kind == "boolean":
+        if text.lower() in _TRUE_TEXT:
+            return True
+        return False if text.lower() in _FALSE_TEXT else _UNREADABLE
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return _UNREADABLE
+    if not number.is_finite():
+        return _UNREADABLE
+    if kind == "money":
+        number = number.quantize(Decimal("0.0001"))
+        return number if abs(number) < _MONEY_LIMIT else _UNREADABLE
+    whole = int(number.to_integral_value())
+    limit = 2**31 if kind == "integer" else 2**63
+    return whole if -limit <= whole < limit else _UNREADABLE
 
 
 def _is_blank(value: Any) -> bool:
@@ -303,20 +412,39 @@ def read_raw_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> l
     return [dict(zip(columns, values)) for values in cursor.fetchall()]
 
 
-def normalise_row(rules: TableRules, raw: Mapping[str, Any]) -> Row:
+def normalise_row(rules: TableRules, raw: Mapping[str, Any], window: PlausibleWindow) -> Row:
     """Staging's normalisation: ids as text, enums trimmed and lower-cased,
-    currencies trimmed and upper-cased, card numbers redacted from free text."""
+    currencies trimmed and upper-cased, card numbers redacted from free text,
+    ids, enums and currencies; typed values read, the unreadable and
+    implausible ones as None and named in ``_invalid`` / ``_implausible``."""
     row: Row = dict(raw)
     for column, value in row.items():
         if column in _ID_COLUMNS and value is not None:
             row[column] = str(value)
+    for column in rules.id_columns:
+        if isinstance(row.get(column), str):
+            row[column] = redact_card_numbers(row[column].strip()) or None
     if rules.enum_column and isinstance(row.get(rules.enum_column), str):
-        row[rules.enum_column] = row[rules.enum_column].strip().lower()
+        row[rules.enum_column] = redact_card_numbers(row[rules.enum_column].strip().lower())
     if rules.has_currency and isinstance(row.get("iso_currency"), str):
-        row["iso_currency"] = row["iso_currency"].strip().upper()
+        row["iso_currency"] = redact_card_numbers(row["iso_currency"].strip().upper())
     for column in rules.free_text_columns:
         if column in row:
             row[column] = redact_card_numbers(row[column])
+    if not rules.has_id:
+        row["_key"] = redact_card_numbers(metadata_raw_id(raw))
+    invalid, implausible = [], []
+    for column, kind in rules.value_kinds:
+        value = read_value(row[column], "bigint" if kind == "epoch" else kind)
+        if value is _UNREADABLE:
+            invalid.append(column)
+            value = None
+        elif kind == "epoch" and value is not None and not window.holds(value):
+            implausible.append(column)
+            value = None
+        row[column] = value
+    row["_invalid"] = ", ".join(invalid) or None
+    row["_implausible"] = ", ".join(implausible) or None
     return row
 
 
@@ -336,6 +464,12 @@ def _first_failed_check(
     clean_ids: Mapping[str, set[str]],
 ) -> str | None:
     """The first check of docs/data_quality.md the row fails, or None."""
+    if any(REDACTED_CARD_NUMBER in (row[column] or "") for column in rules.id_columns if column != "id"):
+        return "card_number_in_id"
+    if row["_invalid"]:
+        return "invalid_value"
+    if row["_implausible"]:
+        return "implausible_timestamp"
     if rules.timestamp_column and row[rules.timestamp_column] is None:
         return "null_timestamp"
     if any(_is_blank(row[column]) for column in rules.required_text_columns):
@@ -366,10 +500,11 @@ def _classify_table(
     raw_rows: Iterable[Mapping[str, Any]],
     rates: Mapping[str, Decimal],
     clean_ids: Mapping[str, set[str]],
+    window: PlausibleWindow,
 ) -> list[RowVerdict]:
     def verdict(row: Row, status: RowStatus, reason: str | None = None) -> RowVerdict:
         raw_id = (
-            metadata_raw_id(row)
+            row["_key"]
             if not rules.has_id
             else (None if _is_blank(row["id"]) else str(row["id"]))
         )
@@ -378,11 +513,14 @@ def _classify_table(
     verdicts: list[RowVerdict] = []
     copies_by_key: dict[str, list[Row]] = defaultdict(list)
     for raw in raw_rows:
-        row = normalise_row(rules, raw)
+        row = normalise_row(rules, raw, window)
         if rules.has_id and _is_blank(row["id"]):
             verdicts.append(verdict(row, "quarantined", "null_id"))
             continue
-        key = metadata_raw_id(row) if not rules.has_id else row["id"]
+        if rules.has_id and REDACTED_CARD_NUMBER in row["id"]:
+            verdicts.append(verdict(row, "quarantined", "card_number_in_id"))
+            continue
+        key = row["_key"] if not rules.has_id else row["id"]
         copies_by_key[key].append(row)
 
     for copies in copies_by_key.values():
@@ -423,8 +561,14 @@ def classify_rows(
     con: duckdb.DuckDBPyConnection,
     schema: str,
     rates: Mapping[str, Decimal],
+    window: PlausibleWindow | None = None,
+    disabled_tables: Iterable[str] = (),
 ) -> dict[str, list[RowVerdict]]:
     """Every raw row of every source table with its row_status and reason.
+
+    ``window``: the plausible window of epoch timestamps (default: as a
+    build today). ``disabled_tables``: optional tables switched off, read
+    as empty.
 
     Tables are classified in dependency order so that references cascade:
     a row referencing a quarantined (or missing) record is itself dangling.
@@ -433,8 +577,9 @@ def classify_rows(
     clean_ids: dict[str, set[str]] = {}
     verdicts_by_table: dict[str, list[RowVerdict]] = {}
     for rules in TABLE_RULES:
+        raw_rows = [] if rules.name in set(disabled_tables) else read_raw_table(con, schema, rules.name)
         verdicts = _classify_table(
-            rules, read_raw_table(con, schema, rules.name), normalised_rates, clean_ids
+            rules, raw_rows, normalised_rates, clean_ids, window or PlausibleWindow.default()
         )
         verdicts_by_table[rules.name] = verdicts
         if rules.has_id:

@@ -58,7 +58,10 @@ def test_a_card_number_reaching_a_mart_and_a_view_fails_the_first_build_naming_t
     result = project.run(["build", "--exclude", "test_type:unit"], expect_success=False)
     text = failure_text(result)
     assert "Card numbers (PANs) reached" in text, text
-    assert "customer_360.current_group_keys" in text, text
+    # The seed's group key reaches the marts; the raw action naming it does
+    # not: an id holding a card number is quarantined at staging.
+    assert "customer_group_definitions.group_key" in text, text
+    assert "customer_360.current_group_keys" not in text, text
     assert "customer_group_explanations.expected_value" in text, text  # a view
     assert VISA_TEST_NUMBER not in text, "the message must mask the number"
     assert "************1111" in text, text

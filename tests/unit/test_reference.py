@@ -17,18 +17,24 @@ import duckdb
 import pytest
 
 from tests.integration.reference import (
+    _UNREADABLE,
     SOURCE_TABLES,
+    PlausibleWindow,
     RowVerdict,
     classify_rows,
     clean_rows_of,
     compute_metrics,
     list_values,
     load_currency_rates,
+    read_value,
+    redact_card_numbers,
 )
 
 SCHEMA = "raw_revcent"
 AS_OF = date(2026, 6, 30)
 RATES = {"USD": Decimal("1.0"), "EUR": Decimal("1.08"), "JPY": Decimal("0.0067")}
+# Pinned, so that no test depends on the day it runs.
+WINDOW = PlausibleWindow(date(2000, 1, 1), date(2030, 12, 31))
 
 # SPEC section 2, with the types a loader would plausibly give them.
 RAW_COLUMNS: dict[str, dict[str, str]] = {
@@ -268,7 +274,7 @@ def classify(tmp_path: Path) -> Classify:
         db = build_raw_db(tmp_path / f"raw_{next(counter)}.duckdb", tables)
         con = duckdb.connect(str(db), read_only=True)
         try:
-            return classify_rows(con, SCHEMA, RATES)
+            return classify_rows(con, SCHEMA, RATES, WINDOW)
         finally:
             con.close()
 
@@ -564,6 +570,74 @@ def test_references_resolve_to_the_surviving_version_of_a_record(classify: Class
 def test_validation_ignores_as_of_so_future_facts_are_clean(classify: Classify) -> None:
     verdicts = classify(customer=[customer("c1", created="2030-01-01")], sale=[sale("s1", "c1", created="2030-01-02")])
     assert reason_of(verdicts, "sale", "s1") == "clean"
+
+
+def test_epochs_outside_the_plausible_window_are_quarantined_as_implausible(classify: Classify) -> None:
+    verdicts = classify(
+        customer=[
+            customer("c_ms", created_date_unix=ts("2024-06-10") * 1000),
+            customer("c_zero", created_date_unix=0),
+            customer("c_negative", created_date_unix=-1),
+            customer("c_2100", created_date_unix=ts("2100-01-01")),
+            customer("c_last_second", created_date_unix=ts("2030-12-31", "23:59:59")),
+            customer("c_first_second", created_date_unix=ts("2000-01-01", "00:00:00")),
+        ],
+        sale=[sale("s_late_update", "c_last_second", updated_date_unix=ts("2031-01-01", "00:00:00"))],
+    )
+    assert outcomes(verdicts, "customer") == [
+        ("c_2100", "quarantined", "implausible_timestamp"),
+        ("c_first_second", "clean", None),
+        ("c_last_second", "clean", None),
+        ("c_ms", "quarantined", "implausible_timestamp"),
+        ("c_negative", "quarantined", "implausible_timestamp"),
+        ("c_zero", "quarantined", "implausible_timestamp"),
+    ]
+    assert reason_of(verdicts, "sale", "s_late_update") == "implausible_timestamp"
+
+
+def test_a_card_number_in_an_id_quarantines_the_row_and_in_free_text_is_redacted(classify: Classify) -> None:
+    verdicts = classify(
+        customer=[customer("c1"), customer("cus_4111111111111111")],
+        sale=[
+            sale("s_campaign", "c1", campaign_id="4111.1111.1111.1111"),
+            sale("s_shop", "c1", third_party_shop_id="shop 4111 1111 1111 1111"),
+            sale("s_status", "c1", status="4111-1111-1111-1111"),
+        ],
+        chargeback=[],
+    )
+    assert reason_of(verdicts, "customer", "cus_[redacted]") == "card_number_in_id"
+    assert reason_of(verdicts, "sale", "s_campaign") == "card_number_in_id"
+    assert reason_of(verdicts, "sale", "s_shop") == "card_number_in_id"
+    assert reason_of(verdicts, "sale", "s_status") == "unknown_enum_value"
+
+
+def test_card_numbers_are_found_with_spaces_dashes_and_dots_but_not_in_decimals() -> None:
+    assert redact_card_numbers("paid with 4111.1111.1111.1111 today") == "paid with [redacted] today"
+    assert redact_card_numbers("4111 1111-1111.1111") == "[redacted]"
+    assert redact_card_numbers("1234.560000000000") == "1234.560000000000"
+    assert redact_card_numbers("callback ref 555012345678") == "callback ref 555012345678"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "read"),
+    [
+        ("12,50", "money", _UNREADABLE),
+        ("abc", "money", _UNREADABLE),
+        ("1e15", "money", _UNREADABLE),
+        (" 12.5 ", "money", Decimal("12.5")),
+        (Decimal("99999999999999.9999"), "money", Decimal("99999999999999.9999")),
+        ("", "money", None),
+        ("maybe", "boolean", _UNREADABLE),
+        ("Yes", "boolean", True),
+        ("0", "boolean", False),
+        ("two", "integer", _UNREADABLE),
+        ("2147483648", "integer", _UNREADABLE),
+        ("1718000000", "bigint", 1718000000),
+        ("2024-06-10", "bigint", _UNREADABLE),
+    ],
+)
+def test_raw_values_read_as_staging_reads_them(value: Any, kind: str, read: Any) -> None:
+    assert read_value(value, kind) == read if read is not _UNREADABLE else read_value(value, kind) is _UNREADABLE
 
 
 # --------------------------------------------------------------------------

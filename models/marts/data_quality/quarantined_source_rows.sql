@@ -9,7 +9,8 @@ with
         select
             source_table,
             source_row_key,
-            quarantine_reason
+            quarantine_reason,
+            quarantine_detail
         from {{ ref(spec.validated_model) }}
         where row_status = 'quarantined'
 
@@ -36,6 +37,7 @@ final as (
         cast(source_table as {{ dbt.type_string() }}) as source_table,
         cast(source_row_key as {{ dbt.type_string() }}) as raw_id,
         cast(quarantine_reason as {{ dbt.type_string() }}) as quarantine_reason,
+        cast(max(quarantine_detail) as {{ dbt.type_string() }}) as quarantine_detail,
         cast(count(*) as integer) as raw_row_count
     from unioned
     group by source_table, source_row_key, quarantine_reason

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'customer_card') }}
+    select * from {{ revcent_source('customer_card') }}
 
 ),
 
@@ -20,16 +20,23 @@ renamed as (
         {{ dbt.right("cast(last_4 as " ~ dbt.type_string() ~ ")", 4) }} as card_last_4,
 
         ----------  numerics
-        cast(exp_month as integer) as exp_month,
-        cast(exp_year as integer) as exp_year,
+        {{ try_cast_value('exp_month', 'integer') }} as exp_month,
+        {{ try_cast_value('exp_year', 'integer') }} as exp_year,
 
         ----------  booleans
-        coalesce(cast(is_default as boolean), false) as is_default,
-        coalesce(cast(enabled as boolean), false) as is_enabled,
+        coalesce({{ try_cast_value('is_default', 'boolean') }}, false) as is_default,
+        coalesce({{ try_cast_value('enabled', 'boolean') }}, false) as is_enabled,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('created_date_unix')) }} as created_date
+        {{ staged_timestamp('created_date_unix') }} as created_at,
+        {{ staged_date('created_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({
+            'exp_month': 'integer', 'exp_year': 'integer', 'is_default': 'boolean', 'enabled': 'boolean',
+            'created_date_unix': 'bigint',
+        }) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix']) }} as implausible_timestamp_columns
 
     from source
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'customer_group_action') }}
+    select * from {{ revcent_source('customer_group_action') }}
 
 ),
 
@@ -16,11 +16,15 @@ renamed as (
 
         ----------  strings
         {{ normalize_enum('action') }} as action,
-        {{ redact_card_numbers('actor') }} as actor,
+        {{ redacted_text('actor') }} as actor,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('created_date_unix')) }} as created_date
+        {{ staged_timestamp('created_date_unix') }} as created_at,
+        {{ staged_date('created_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'created_date_unix': 'bigint'}) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix']) }} as implausible_timestamp_columns
 
     from source
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'customer_metadata') }}
+    select * from {{ revcent_source('customer_metadata') }}
 
 ),
 
@@ -20,12 +20,16 @@ renamed as (
         {{ normalize_id('customer_id') }} as customer_id,
 
         ----------  strings
-        cast(name as {{ dbt.type_string() }}) as metadata_name,
-        {{ redact_card_numbers('value') }} as metadata_value,
+        {{ redacted_text('name') }} as metadata_name,
+        {{ redacted_text('value') }} as metadata_value,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('created_date_unix')) }} as created_date
+        {{ staged_timestamp('created_date_unix') }} as created_at,
+        {{ staged_date('created_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'created_date_unix': 'bigint'}) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix']) }} as implausible_timestamp_columns
 
     from source
 

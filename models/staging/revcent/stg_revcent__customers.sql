@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'customer') }}
+    select * from {{ revcent_source('customer') }}
 
 ),
 
@@ -13,25 +13,33 @@ renamed as (
         {{ normalize_id('id') }} as customer_id,
 
         ----------  strings
-        {{ redact_card_numbers('first_name') }} as first_name,
-        {{ redact_card_numbers('last_name') }} as last_name,
-        {{ redact_card_numbers('email') }} as email,
-        {{ redact_card_numbers('phone') }} as phone,
-        {{ redact_card_numbers('address_line_1') }} as address_line_1,
-        {{ redact_card_numbers('city') }} as city,
-        {{ redact_card_numbers('state') }} as state,
-        {{ redact_card_numbers('zip') }} as zip,
-        {{ redact_card_numbers('country') }} as country,
-        {{ redact_card_numbers('company') }} as company,
+        {{ redacted_text('first_name') }} as first_name,
+        {{ redacted_text('last_name') }} as last_name,
+        {{ redacted_text('email') }} as email,
+        {{ redacted_text('phone') }} as phone,
+        {{ redacted_text('address_line_1') }} as address_line_1,
+        {{ redacted_text('city') }} as city,
+        {{ redacted_text('state') }} as state,
+        {{ redacted_text('zip') }} as zip,
+        {{ redacted_text('country') }} as country,
+        {{ redacted_text('company') }} as company,
 
         ----------  booleans
-        cast(enabled as boolean) as is_enabled,
-        cast(marketing_consent as boolean) as has_marketing_consent,
+        {{ try_cast_value('enabled', 'boolean') }} as is_enabled,
+        {{ try_cast_value('marketing_consent', 'boolean') }} as has_marketing_consent,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('created_date_unix')) }} as created_date,
-        {{ epoch_seconds_to_timestamp('updated_date_unix') }} as updated_at
+        {{ staged_timestamp('created_date_unix') }} as created_at,
+        {{ staged_date('created_date_unix') }} as created_date,
+        {{ staged_timestamp('updated_date_unix') }} as updated_at,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({
+            'enabled': 'boolean', 'marketing_consent': 'boolean',
+            'created_date_unix': 'bigint', 'updated_date_unix': 'bigint',
+        }) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix', 'updated_date_unix']) }}
+            as implausible_timestamp_columns
 
     from source
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'email_event') }}
+    select * from {{ revcent_source('email_event') }}
 
 ),
 
@@ -17,8 +17,12 @@ renamed as (
         {{ normalize_enum('event_type') }} as event_type,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('created_date_unix')) }} as created_date
+        {{ staged_timestamp('created_date_unix') }} as created_at,
+        {{ staged_date('created_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'created_date_unix': 'bigint'}) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix']) }} as implausible_timestamp_columns
 
     from source
 

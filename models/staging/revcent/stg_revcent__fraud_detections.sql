@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'fraud_detection') }}
+    select * from {{ revcent_source('fraud_detection') }}
 
 ),
 
@@ -17,8 +17,12 @@ renamed as (
         {{ normalize_enum('method') }} as detection_method,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('fraud_detection_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('fraud_detection_date_unix')) }} as created_date
+        {{ staged_timestamp('fraud_detection_date_unix') }} as created_at,
+        {{ staged_date('fraud_detection_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'fraud_detection_date_unix': 'bigint'}) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['fraud_detection_date_unix']) }} as implausible_timestamp_columns
 
     from source
 

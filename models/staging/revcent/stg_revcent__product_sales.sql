@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'product_sale') }}
+    select * from {{ revcent_source('product_sale') }}
 
 ),
 
@@ -15,8 +15,12 @@ renamed as (
         {{ normalize_id('product_id') }} as product_id,
 
         ----------  numerics
-        cast(quantity as integer) as quantity,
-        {{ cast_money('amount') }} as amount
+        {{ try_cast_value('quantity', 'integer') }} as quantity,
+        {{ try_cast_value('amount', 'money') }} as amount,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'quantity': 'integer', 'amount': 'money'}) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns([]) }} as implausible_timestamp_columns
 
     from source
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'product') }}
+    select * from {{ revcent_source('product') }}
 
 ),
 
@@ -14,8 +14,12 @@ renamed as (
         {{ normalize_id('product_group_id') }} as product_group_id,
 
         ----------  strings
-        cast(name as {{ dbt.type_string() }}) as product_name,
-        cast(sku as {{ dbt.type_string() }}) as sku
+        {{ redacted_text('name') }} as product_name,
+        {{ redacted_text('sku') }} as sku,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({}) }} as invalid_value_columns,
+        {{ implausible_timestamp_columns([]) }} as implausible_timestamp_columns
 
     from source
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'refund') }}
+    select * from {{ revcent_source('refund') }}
 
 ),
 
@@ -25,13 +25,19 @@ renamed as (
         {{ normalize_currency('source.iso_currency') }} as iso_currency,
 
         ----------  numerics
-        {{ cast_money('source.amount') }} as amount,
+        {{ try_cast_value('source.amount', 'money') }} as amount,
         currency_rates.rate_to_reporting,
-        {{ to_reporting_currency('source.amount', 'currency_rates.rate_to_reporting') }} as amount_reporting,
+        {{ to_reporting_currency(try_cast_value('source.amount', 'money'), 'currency_rates.rate_to_reporting') }}
+            as amount_reporting,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('source.created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('source.created_date_unix')) }} as created_date
+        {{ staged_timestamp('source.created_date_unix') }} as created_at,
+        {{ staged_date('source.created_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'amount': 'money', 'created_date_unix': 'bigint'}, 'source.') }}
+            as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix'], 'source.') }} as implausible_timestamp_columns
 
     from source
     left join currency_rates

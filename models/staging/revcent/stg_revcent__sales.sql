@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'sale') }}
+    select * from {{ revcent_source('sale') }}
 
 ),
 
@@ -26,20 +26,29 @@ renamed as (
         {{ normalize_currency('source.iso_currency') }} as iso_currency,
 
         ----------  numerics
-        {{ cast_money('source.amount_gross') }} as amount_gross,
-        {{ cast_money('source.amount_net') }} as amount_net,
+        {{ try_cast_value('source.amount_gross', 'money') }} as amount_gross,
+        {{ try_cast_value('source.amount_net', 'money') }} as amount_net,
         currency_rates.rate_to_reporting,
-        {{ to_reporting_currency('source.amount_gross', 'currency_rates.rate_to_reporting') }}
+        {{ to_reporting_currency(try_cast_value('source.amount_gross', 'money'), 'currency_rates.rate_to_reporting') }}
             as amount_gross_reporting,
-        {{ to_reporting_currency('source.amount_net', 'currency_rates.rate_to_reporting') }} as amount_net_reporting,
+        {{ to_reporting_currency(try_cast_value('source.amount_net', 'money'), 'currency_rates.rate_to_reporting') }}
+            as amount_net_reporting,
 
         ----------  booleans
-        coalesce(cast(source.is_upsell as boolean), false) as is_upsell,
+        coalesce({{ try_cast_value('source.is_upsell', 'boolean') }}, false) as is_upsell,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('source.created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('source.created_date_unix')) }} as created_date,
-        {{ epoch_seconds_to_timestamp('source.updated_date_unix') }} as updated_at
+        {{ staged_timestamp('source.created_date_unix') }} as created_at,
+        {{ staged_date('source.created_date_unix') }} as created_date,
+        {{ staged_timestamp('source.updated_date_unix') }} as updated_at,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({
+            'amount_gross': 'money', 'amount_net': 'money', 'is_upsell': 'boolean',
+            'created_date_unix': 'bigint', 'updated_date_unix': 'bigint',
+        }, 'source.') }} as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix', 'updated_date_unix'], 'source.') }}
+            as implausible_timestamp_columns
 
     from source
     left join currency_rates

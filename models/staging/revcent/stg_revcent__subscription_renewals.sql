@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'subscription_renewal') }}
+    select * from {{ revcent_source('subscription_renewal') }}
 
 ),
 
@@ -25,14 +25,19 @@ renamed as (
         {{ normalize_currency('source.iso_currency') }} as iso_currency,
 
         ----------  numerics
-        {{ cast_money('source.amount_total') }} as amount_total,
+        {{ try_cast_value('source.amount_total', 'money') }} as amount_total,
         currency_rates.rate_to_reporting,
-        {{ to_reporting_currency('source.amount_total', 'currency_rates.rate_to_reporting') }}
+        {{ to_reporting_currency(try_cast_value('source.amount_total', 'money'), 'currency_rates.rate_to_reporting') }}
             as amount_total_reporting,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('source.created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('source.created_date_unix')) }} as created_date
+        {{ staged_timestamp('source.created_date_unix') }} as created_at,
+        {{ staged_date('source.created_date_unix') }} as created_date,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'amount_total': 'money', 'created_date_unix': 'bigint'}, 'source.') }}
+            as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix'], 'source.') }} as implausible_timestamp_columns
 
     from source
     left join currency_rates

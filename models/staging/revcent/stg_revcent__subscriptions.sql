@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('revcent', 'subscription') }}
+    select * from {{ revcent_source('subscription') }}
 
 ),
 
@@ -18,9 +18,15 @@ renamed as (
         {{ normalize_enum('status') }} as subscription_status,
 
         ----------  timestamps
-        {{ epoch_seconds_to_timestamp('created_date_unix') }} as created_at,
-        {{ to_utc_date(epoch_seconds_to_timestamp('created_date_unix')) }} as created_date,
-        {{ epoch_seconds_to_timestamp('updated_date_unix') }} as updated_at
+        {{ staged_timestamp('created_date_unix') }} as created_at,
+        {{ staged_date('created_date_unix') }} as created_date,
+        {{ staged_timestamp('updated_date_unix') }} as updated_at,
+
+        ----------  values staging could not read
+        {{ invalid_value_columns({'created_date_unix': 'bigint', 'updated_date_unix': 'bigint'}) }}
+            as invalid_value_columns,
+        {{ implausible_timestamp_columns(['created_date_unix', 'updated_date_unix']) }}
+            as implausible_timestamp_columns
 
     from source
 
