@@ -36,7 +36,10 @@ def test_a_card_number_reaching_a_mart_and_a_view_fails_the_first_build_naming_t
     qualifiers = [
         {column: row.get(column, "") for column in QUALIFIER_COLUMNS} for row in read_seed("customer_group_qualifiers")
     ]
-    groups += [group(CARD_GROUP, qualifier_method="none"), group(RULE_GROUP)]
+    groups += [group(CARD_GROUP), group(RULE_GROUP)]
+    # A group whose key carries a card number, with members (every customer
+    # with a sale), so the key reaches customer_360 through memberships.
+    qualifiers.append(qualifier(CARD_GROUP, "sales", min_value="1"))
     # An agent pasted a card number into a rule's expected metadata value.
     qualifiers.append(qualifier(RULE_GROUP, "metadata", name="note", value="4111-1111-1111-1111"))
     project = copy_project(tmp_path, groups, qualifiers)
@@ -58,10 +61,12 @@ def test_a_card_number_reaching_a_mart_and_a_view_fails_the_first_build_naming_t
     result = project.run(["build", "--exclude", "test_type:unit"], expect_success=False)
     text = failure_text(result)
     assert "Card numbers (PANs) reached" in text, text
-    # The seed's group key reaches the marts; the raw action naming it does
-    # not: an id holding a card number is quarantined at staging.
+    # The seed's group key reaches the marts through the group's members;
+    # the raw action naming it does not: an id holding a card number is
+    # quarantined at staging.
     assert "customer_group_definitions.group_key" in text, text
-    assert "customer_360.current_group_keys" not in text, text
+    assert "customer_360.current_group_keys" in text, text
+    assert "stg_revcent__customer_group_actions." not in text, text
     assert "customer_group_explanations.expected_value" in text, text  # a view
     assert VISA_TEST_NUMBER not in text, "the message must mask the number"
     assert "************1111" in text, text
