@@ -35,13 +35,18 @@
 {% macro default__try_cast_value(column, kind) -%}
     {%- set text = raw_text(column) -%}
     {%- if kind == 'money' -%}
-    case
-        when {{ text }} ~ '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$' then
-            case
-                when abs(cast({{ text }} as numeric)) < 99999999999999.99995
-                    then cast({{ text }} as {{ try_cast_value_type(kind) }})
-            end
-    end
+    {#- The cast wraps the CASE: PostgreSQL drops the scale of a CASE
+        without ELSE, and the column must keep decimal(18, 4). -#}
+    cast(
+        case
+            when {{ text }} ~ '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$' then
+                case
+                    when abs(cast({{ text }} as numeric)) < 99999999999999.99995
+                        then cast({{ text }} as numeric)
+                end
+        end
+        as {{ try_cast_value_type(kind) }}
+    )
     {%- elif kind in ('integer', 'bigint') -%}
     {%- set bound = '2147483647' if kind == 'integer' else '9223372036854775807' -%}
     case
