@@ -241,10 +241,10 @@ joined as (
     left join default_cards
         on
             customer_dates.customer_id = default_cards.customer_id
-            and default_cards.selected_from <= customer_dates.evaluation_date
+            and customer_dates.evaluation_date >= default_cards.selected_from
             and (
                 default_cards.selected_until is null
-                or default_cards.selected_until > customer_dates.evaluation_date
+                or customer_dates.evaluation_date < default_cards.selected_until
             )
     left join subscription_statuses
         on
