@@ -45,3 +45,24 @@
 {% macro as_of_date() -%}
     cast('{{ as_of_date_string() }}' as date)
 {%- endmacro %}
+
+{#- Var extra_evaluation_dates: further dates (YYYY-MM-DD, on or before
+    as_of_date) the run evaluates metrics and groups on, besides its own
+    (int_evaluation_dates). Anything else stops the run rather than reach SQL. -#}
+{% macro extra_evaluation_dates() -%}
+    {%- set configured = var('extra_evaluation_dates', []) or [] -%}
+    {%- if configured is string -%}{%- set configured = [configured] -%}{%- endif -%}
+    {%- set run_date = as_of_date_string() -%}
+    {%- set dates = [] -%}
+    {%- for value in configured -%}
+        {%- set text = value | string | trim -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) or text > run_date -%}
+            {{ exceptions.raise_compiler_error(
+                "var extra_evaluation_dates takes dates written YYYY-MM-DD on or before as_of_date ("
+                ~ run_date ~ "), got '" ~ text ~ "'"
+            ) }}
+        {%- endif -%}
+        {%- do dates.append(text) -%}
+    {%- endfor -%}
+    {{ return(dates | unique | list) }}
+{%- endmacro %}

@@ -1,6 +1,7 @@
 {#-
     Turns the customers who qualify by a group's rules into its final members,
-    by group type (SPEC §3), for the groups at one nesting level. Reads the
+    by group type (SPEC §3), for the groups at one nesting level, on each
+    evaluation date. Reads the
     CTEs definitions, manual_decisions and customers of the calling model.
       - flexi segments and badges: the qualifying customers (source rule);
       - `none` groups: customers whose latest applied action is add (manual);
@@ -12,6 +13,7 @@
 {% macro apply_group_type_to_members(rule_members, frozen_lists, level) %}
     select
         rule_members.customer_id,
+        rule_members.evaluation_date,
         rule_members.group_key,
         rule_members.matched_rule_set,
         'rule' as membership_source
@@ -24,6 +26,7 @@
 
     select
         frozen_lists.customer_id,
+        frozen_lists.evaluation_date,
         frozen_lists.group_key,
         frozen_lists.matched_rule_set,
         'frozen' as membership_source
@@ -31,6 +34,7 @@
     left join manual_decisions
         on
             frozen_lists.customer_id = manual_decisions.customer_id
+            and frozen_lists.evaluation_date = manual_decisions.evaluation_date
             and frozen_lists.group_key = manual_decisions.group_key
     where coalesce(manual_decisions.latest_action, 'add') = 'add'
 
@@ -38,6 +42,7 @@
 
     select
         manual_decisions.customer_id,
+        manual_decisions.evaluation_date,
         manual_decisions.group_key,
         cast(null as integer) as matched_rule_set,
         'manual' as membership_source
@@ -47,6 +52,7 @@
     left join {{ frozen_lists }} as frozen_lists
         on
             manual_decisions.customer_id = frozen_lists.customer_id
+            and manual_decisions.evaluation_date = frozen_lists.evaluation_date
             and manual_decisions.group_key = frozen_lists.group_key
     where
         definitions.nesting_depth = {{ level }}
@@ -54,6 +60,6 @@
         and frozen_lists.customer_id is null
         and (
             definitions.qualifier_method = 'none'
-            or (definitions.recalculation = 'fixed' and {{ as_of_date() }} >= definitions.created_on)
+            or (definitions.recalculation = 'fixed' and manual_decisions.evaluation_date >= definitions.created_on)
         )
 {% endmacro %}

@@ -21,10 +21,6 @@ does). Later days are ``dbt run`` without the models that do not depend on
 ``as_of_date`` (staging, validation), as ``DbtProject.daily_run`` does when
 the raw tables did not change; a test that changes raw tables runs them once
 afterwards.
-
-One test is marked ``xfail(strict=True)``: it states a SPEC rule the
-project does not meet yet (see its reason); once it is fixed it XPASSes,
-which fails the run, so the marker is removed.
 """
 
 from __future__ import annotations
@@ -548,16 +544,133 @@ def test_a_gap_records_the_changes_on_the_run_date(chain: Chain, gap: Warehouse)
     assert {m for m in on_d5 if m[1] in flexi} == {m for m in daily if m[1] in flexi}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the first run on or after created_on freezes a fixed group as of its own as_of_date "
-    "(customer_group_frozen_members); SPEC: as of created_on, whenever it is first computed",
-)
 def test_a_fixed_segment_first_computed_after_a_gap_is_frozen_as_of_created_on(chain: Chain, gap: Warehouse) -> None:
     """SPEC: a fixed segment's members are those who qualified on created_on
     "(as of that date, whenever it is first computed)". D1, then D5: the
     list must be the one the chain froze on D2."""
     assert gap.members(FIXED_SEGMENT) == chain.after[D5].members(FIXED_SEGMENT)
+
+
+AUDIENCE = "newsletter_reactivation_audience"  # created_on D2 in the seeds, like FIXED_SEGMENT
+
+
+def test_an_audience_first_computed_after_a_gap_is_frozen_as_of_created_on(chain: Chain, gap: Warehouse) -> None:
+    """D1, then D5: the audience's list is the one the chain froze on D2
+    (its rules and exclusions as of created_on), and frozen lists record it."""
+    assert chain.after[D5].members(AUDIENCE), "the audience is empty: the test proves little"
+    assert gap.members(AUDIENCE) == chain.after[D5].members(AUDIENCE)
+    assert gap.members(FIXED_SEGMENT) == chain.after[D5].members(FIXED_SEGMENT)
+    frozen = gap.query(f"select distinct frozen_on from main.{FROZEN} where group_key = '{AUDIENCE}'")
+    assert [r["frozen_on"] for r in frozen] == [D5]
+
+
+LATE_GROUP = "spring_promo_buyers_copy"
+
+
+def test_a_fixed_group_added_to_the_seeds_with_a_past_created_on_is_frozen_as_of_that_date(
+    chain: Chain, tmp_path: Path
+) -> None:
+    """After D4 someone adds a fixed segment whose created_on (D2) is past,
+    with spring_promo_buyers' rules: the D5 run freezes it as of D2, so it
+    holds exactly the list spring_promo_buyers froze on D2, not who
+    qualifies on D5; each member enters on D5 (the day it was computed)."""
+    project_dir = copy_project(tmp_path / "project")
+    groups_seed = project_dir / "seeds" / "customer_groups.csv"
+    qualifiers_seed = project_dir / "seeds" / "customer_group_qualifiers.csv"
+    for path in (groups_seed, qualifiers_seed):
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns, rows = list(reader.fieldnames or []), list(reader)
+        copies = [{**row, "group_key": LATE_GROUP} for row in rows if row["group_key"] == FIXED_SEGMENT]
+        assert copies, f"test set-up: no {FIXED_SEGMENT} row in {path.name}"
+        if path == groups_seed:
+            copies[0]["name"] = "Spring promo buyers (copy)"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows([*rows, *copies])
+    warehouse = Warehouse.copy_of(chain.after[D4].db_path, tmp_path / "db", project_dir=project_dir)
+    warehouse.dbt(["seed"])
+    warehouse.day(D5)
+
+    frozen_on_d2 = {customer for customer, _ in chain.after[D2].members(FIXED_SEGMENT)}
+    late = {customer for customer, _ in warehouse.members(LATE_GROUP)}
+    assert late == frozen_on_d2
+    assert late != qualifying(warehouse), "the rules give the same list on D5: the test proves little"
+    events = warehouse.events(f"group_key = '{LATE_GROUP}'")
+    assert {(e["event_name"], e["occurred_on"]) for e in events} == {(ADDED, D5)}
+    assert {e["customer_id"] for e in events} == late
+
+
+def test_a_first_run_after_locked_on_freezes_as_of_created_on_and_applies_only_actions_before_the_lock(
+    chain: Chain, raw_db: Path, tmp_path: Path
+) -> None:
+    """The audience is created on D2 and locks on D4. A manual remove on D3
+    (before the lock) and a manual add on D4 (on the lock day: ignored). A
+    project whose first run is D5 must hold what running every day from D1
+    holds: the list as of D2, less the D3 removal, without the D4 add."""
+    project_dir = copy_project(tmp_path / "project")
+
+    def lock_on_d4(row: dict[str, str]) -> bool:
+        if row["group_key"] == AUDIENCE:
+            row["locked_on"] = D4.isoformat()
+            return True
+        return False
+
+    edit_seed(project_dir / "seeds" / "customer_groups.csv", lock_on_d4, expected_edits=1)
+    listed = sorted(c for c, _ in chain.after[D5].members(AUDIENCE))
+    outsider = sorted(
+        r["customer_id"]
+        for r in chain.after[D5].query("select customer_id from main.customer_metrics order by customer_id")
+        if (r["customer_id"], AUDIENCE) not in chain.after[D5].members(AUDIENCE)
+    )[0]
+    assert listed, "the audience is empty: the test proves little"
+    removed = listed[0]
+    actions = (
+        f"insert into {RAW_SCHEMA}.customer_group_action values"
+        f" ('cga_91000001', '{removed}', '{AUDIENCE}', 'remove', 'test', {epoch(D3)}),"
+        f" ('cga_91000002', '{outsider}', '{AUDIENCE}', 'add', 'test', {epoch(D4)})"
+    )
+
+    daily = Warehouse.copy_of(raw_db, tmp_path / "daily", project_dir=project_dir)
+    daily.execute(actions)
+    daily.dbt(["seed"])
+    for index, day in enumerate(DAYS):
+        daily.day(day, raw_changed=index == 0)
+
+    late = Warehouse.copy_of(raw_db, tmp_path / "late", project_dir=project_dir, manifest=daily.parsed())
+    late.execute(actions)
+    late.dbt(["seed"])
+    late.day(D5, raw_changed=True)
+
+    expected = {c for c, _ in chain.after[D5].members(AUDIENCE)} - {removed}
+    assert {c for c, _ in daily.members(AUDIENCE)} == expected
+    assert {c for c, _ in late.members(AUDIENCE)} == expected
+    outcomes = late.query(
+        "select customer_group_action_id, outcome from main.customer_group_action_outcomes"
+        " where customer_group_action_id like 'cga_91%' order by 1"
+    )
+    assert [r["outcome"] for r in outcomes] == ["applied", "ignored_audience_locked"], outcomes
+
+
+def test_memberships_on_a_date_from_the_history_equal_that_day_s_run(chain: Chain, tmp_path: Path) -> None:
+    """The analysts' as-of interface (macro memberships_on, README): on the
+    history after D5, the members of every group on each day, and the groups
+    of one customer on D3, are what that day's run published."""
+    warehouse = chain.fork(D5, tmp_path)
+
+    def shown(inline: str) -> set[tuple[str, str]]:
+        result = warehouse.dbt(["show", "--inline", inline, "--limit", "-1"])
+        return {(row["customer_id"], row["group_key"]) for row in result.result.results[0].agate_table.rows}
+
+    for day in DAYS:
+        assert shown(f"{{{{ memberships_on('{day}') }}}}") == chain.after[day].members(), day
+    customer = sorted(chain.after[D3].members())[0][0]
+    on_d3 = {m for m in chain.after[D3].members() if m[0] == customer}
+    assert shown(f"{{{{ memberships_on('{D3}', customer_id='{customer}') }}}}") == on_d3
+    assert shown(f"{{{{ memberships_on('{D3}', group_key='{FIXED_SEGMENT}') }}}}") == chain.after[D3].members(
+        FIXED_SEGMENT
+    )
 
 
 # --------------------------------------------------------------------------

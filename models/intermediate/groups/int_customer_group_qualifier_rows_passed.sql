@@ -1,4 +1,5 @@
-{#- One row per customer and qualifier row that holds for them, for every
+{#- One row per customer, evaluation date and qualifier row that holds for
+    them on that date (int_evaluation_dates), for every
     row of an enabled rule group that does not depend on other groups: range
     rows joined on the metric and its bounds (inclusive, an empty bound is
     open; a NULL metric has no row and so fails), list rows on the
@@ -42,8 +43,9 @@ customers as (
 
     select
         customer_id,
+        evaluation_date,
         has_sales
-    from {{ ref('int_customer_metrics_computed') }}
+    from {{ ref('int_customer_metrics_by_date') }}
 
 ),
 
@@ -51,6 +53,7 @@ range_passes as (
 
     select
         metrics.customer_id,
+        metrics.evaluation_date,
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
@@ -69,7 +72,8 @@ range_passes as (
 list_passes as (
 
     select distinct
-        attributes.customer_id,
+        customers.customer_id,
+        customers.evaluation_date,
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
@@ -87,6 +91,11 @@ list_passes as (
                 qualifiers.qualifier_value = attributes.attribute_value
                 or (qualifiers.qualifier = 'metadata' and qualifiers.qualifier_value is null)
             )
+    -- A value counts from the first day the customer has it.
+    inner join customers
+        on
+            attributes.customer_id = customers.customer_id
+            and attributes.held_since <= customers.evaluation_date
     where qualifiers.qualifier_kind = 'list'
 
 ),
@@ -95,6 +104,7 @@ flag_passes as (
 
     select
         customers.customer_id,
+        customers.evaluation_date,
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,

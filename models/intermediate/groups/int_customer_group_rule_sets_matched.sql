@@ -1,4 +1,5 @@
-{#- For every rule set of an enabled rule group, the customers who pass all
+{#- For every rule set of an enabled rule group and evaluation date, the
+    customers who pass on that date all
     of its conditions that do not depend on other groups, counted from the
     qualifier rows they pass (int_customer_group_qualifier_rows_passed; rows
     of one list qualifier are alternatives, so a condition counts once). A
@@ -46,6 +47,7 @@ matched as (
 
     select
         passes.customer_id,
+        passes.evaluation_date,
         passes.group_key,
         passes.rule_set
     from passes
@@ -53,7 +55,12 @@ matched as (
         on
             passes.group_key = conditions_per_rule_set.group_key
             and passes.rule_set = conditions_per_rule_set.rule_set
-    group by passes.customer_id, passes.group_key, passes.rule_set, conditions_per_rule_set.conditions
+    group by
+        passes.customer_id,
+        passes.evaluation_date,
+        passes.group_key,
+        passes.rule_set,
+        conditions_per_rule_set.conditions
     having count(distinct passes.condition_key) = conditions_per_rule_set.conditions
 
 )

@@ -1,7 +1,7 @@
 {#- A view: it only reshapes the metrics table, and is read once per build. -#}
 {{ config(materialized='view') }}
-{#- customer_metrics in long form, one row per customer and range metric
-    that has a value, so that range qualifiers are evaluated by one join on
+{#- int_customer_metrics_by_date in long form, one row per customer,
+    evaluation date and range metric that has a value, so that range qualifiers are evaluated by one join on
     the metric and its bounds instead of a block per qualifier. A NULL metric
     has no row (it fails every bound), and subscription metrics have rows only
     for customers who have had a subscription. -#}
@@ -9,7 +9,7 @@ with
 
 customer_metrics as (
 
-    select * from {{ ref('int_customer_metrics_computed') }}
+    select * from {{ ref('int_customer_metrics_by_date') }}
 
 ),
 
@@ -18,6 +18,7 @@ unpivoted as (
     {% for qualifier, spec in qualifier_catalogue().items() if spec.kind == 'range' %}
         select
             customer_id,
+            evaluation_date,
             cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
             cast({{ spec.metric }} as decimal(38, 12)) as metric_value
         from customer_metrics

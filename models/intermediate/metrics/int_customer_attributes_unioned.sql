@@ -1,6 +1,10 @@
 {#- The list-valued facts group qualifiers match on, one row per customer and
     value: the initial sale's campaign, shop and product groups, the
-    statuses of the customer's subscriptions, and metadata name/value pairs. -#}
+    statuses of the customer's subscriptions, and metadata name/value pairs,
+    each with the first UTC day it holds (held_since: the initial sale's
+    date, the first subscription with that status, the first metadata row
+    with that pair), so that any evaluation date D reads the values with
+    held_since <= D. -#}
 with
 
 initial_sales as (
@@ -41,7 +45,8 @@ campaigns as (
         customer_id,
         'campaign' as attribute,
         cast(null as {{ dbt.type_string() }}) as attribute_name,
-        initial_campaign_id as attribute_value
+        initial_campaign_id as attribute_value,
+        initial_sale_date as held_since
     from initial_sales
     where initial_campaign_id is not null
 
@@ -53,7 +58,8 @@ shops as (
         customer_id,
         'shop' as attribute,
         cast(null as {{ dbt.type_string() }}) as attribute_name,
-        initial_shop_id as attribute_value
+        initial_shop_id as attribute_value,
+        initial_sale_date as held_since
     from initial_sales
     where initial_shop_id is not null
 
@@ -65,7 +71,8 @@ product_groups as (
         initial_sales.customer_id,
         'product_group' as attribute,
         cast(null as {{ dbt.type_string() }}) as attribute_name,
-        products.product_group_id as attribute_value
+        products.product_group_id as attribute_value,
+        initial_sales.initial_sale_date as held_since
     from initial_sales
     inner join product_sales
         on initial_sales.initial_sale_id = product_sales.sale_id
@@ -77,23 +84,27 @@ product_groups as (
 
 subscription_statuses as (
 
-    select distinct
+    select
         customer_id,
         'subscription_status' as attribute,
         cast(null as {{ dbt.type_string() }}) as attribute_name,
-        subscription_status as attribute_value
+        subscription_status as attribute_value,
+        min(created_date) as held_since
     from subscriptions
+    group by customer_id, subscription_status
 
 ),
 
 metadata_pairs as (
 
-    select distinct
+    select
         customer_id,
         'metadata' as attribute,
         metadata_name as attribute_name,
-        metadata_value as attribute_value
+        metadata_value as attribute_value,
+        min(created_date) as held_since
     from metadata
+    group by customer_id, metadata_name, metadata_value
 
 ),
 

@@ -1,5 +1,8 @@
-{#- The customer's enabled default card as of as_of_date; with several, the
-    latest created (ties: the larger id). -#}
+{#- Which enabled default card is the customer's on each day: with several,
+    the latest created (ties: the larger id). One row per such card created
+    by as_of_date, selected from its creation date until the next one's
+    (selected_until, exclusive; NULL for the card selected on as_of_date), so
+    the card of any date D is the row with selected_from <= D < selected_until. -#}
 with
 
 cards as (
@@ -8,14 +11,14 @@ cards as (
 
 ),
 
-ranked as (
+ordered as (
 
     select
         *,
-        row_number() over (
+        lead(created_date) over (
             partition by customer_id
-            order by created_at desc, customer_card_id desc
-        ) as card_rank
+            order by created_at, customer_card_id
+        ) as next_created_date
     from cards
     where is_default and is_enabled
 
@@ -31,10 +34,11 @@ final as (
         exp_month as default_card_exp_month,
         case when exp_year < 100 then exp_year + 2000 else exp_year end as default_card_exp_year,
         {{ card_expiry_date('exp_month', 'exp_year') }} as default_card_expires_on,
-        {{ days_between(as_of_date(), card_expiry_date('exp_month', 'exp_year')) }}
-            as days_until_card_expiry
-    from ranked
-    where card_rank = 1
+        created_date as selected_from,
+        next_created_date as selected_until
+    from ordered
+    -- A card superseded on the day it was created is never selected.
+    where next_created_date is null or next_created_date > created_date
 
 )
 

@@ -1,5 +1,7 @@
 {#- A customer's initial sale: the earliest sale that is not an upsell, of
-    any status, created by as_of_date; ties go to the smaller id. -#}
+    any status, created by as_of_date; ties go to the smaller id. As of an
+    earlier date D the initial sale is this one when initial_sale_date <= D,
+    and none otherwise (every other sale was created after it). -#}
 with
 
 sales as (
@@ -17,6 +19,7 @@ ranked as (
         third_party_shop_id,
         sale_status,
         created_at,
+        created_date,
         row_number() over (
             partition by customer_id
             order by created_at, sale_id
@@ -34,7 +37,8 @@ final as (
         campaign_id as initial_campaign_id,
         third_party_shop_id as initial_shop_id,
         sale_status as initial_sale_status,
-        created_at as initial_sale_at
+        created_at as initial_sale_at,
+        created_date as initial_sale_date
     from ranked
     where sale_rank = 1
 

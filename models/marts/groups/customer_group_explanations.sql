@@ -42,6 +42,7 @@ customers as (
 metrics as (
 
     select * from {{ ref('int_customer_metrics_unpivoted') }}
+    where evaluation_date = {{ as_of_date() }}
 
 ),
 
@@ -53,6 +54,7 @@ attribute_values as (
         attribute_name,
         {{ dbt.listagg('attribute_value', "', '", 'order by attribute_value') }} as attribute_values
     from {{ ref('int_customer_attributes_unioned') }}
+    where held_since <= {{ as_of_date() }}
     group by customer_id, attribute, attribute_name
 
 ),
@@ -63,6 +65,7 @@ passes as (
         customer_id,
         seed_row_id
     from {{ ref('int_customer_group_qualifier_rows_passed') }}
+    where evaluation_date = {{ as_of_date() }}
 
 ),
 

@@ -2,10 +2,11 @@
     incremental_strategy='append',
     pre_hook="{{ roll_back_from_as_of_date('frozen_on') }}",
 ) }}
-{#- The lists of fixed segments and audiences, frozen on the first run on or
-    after their created_on (evaluated as of that run's date: a backfill from
-    created_on reproduces the list exactly as of that day). Later runs edit
-    the list with manual actions only. Never rebuilt by --full-refresh.
+{#- The lists of fixed segments and audiences, frozen by the first run on or
+    after their created_on (frozen_on: that run's date) from the values as of
+    created_on, whatever the date of that run: the list is the group's
+    members on evaluation_date = created_on (SPEC §3). Later runs edit the
+    list with manual actions only. Never rebuilt by --full-refresh.
     Written after the history (the depends_on below), so a run the churn
     guard stops writes no list either. -#}
 -- depends_on: {{ ref('customer_group_membership_history') }}
@@ -25,9 +26,11 @@ frozen_now as (
     select
         members.group_key,
         members.customer_id
-    from {{ ref('int_customer_groups_evaluated') }} as members
+    from {{ ref('int_customer_groups_evaluated_by_date') }} as members
     inner join {{ ref('customer_group_definitions') }} as definitions
-        on members.group_key = definitions.group_key
+        on
+            members.group_key = definitions.group_key
+            and members.evaluation_date = definitions.created_on
     left join previous_freezes
         on members.group_key = previous_freezes.group_key
     where

@@ -42,6 +42,7 @@ previous_definitions as (
 manual_decisions as (
 
     select * from {{ ref('int_customer_group_actions_resolved') }}
+    where evaluation_date = {{ as_of_date() }}
 
 ),
 

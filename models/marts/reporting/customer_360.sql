@@ -115,7 +115,9 @@ do_not_contact as (
 
 default_cards as (
 
+    -- The card selected on as_of_date: the one no later card replaced.
     select * from {{ ref('int_customer_cards_selected_as_default') }}
+    where selected_until is null
 
 ),
 

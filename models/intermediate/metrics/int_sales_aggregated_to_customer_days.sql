@@ -1,3 +1,4 @@
+{#- Sales per customer and UTC day of creation, by status, up to as_of_date. -#}
 with
 
 sales as (
@@ -10,6 +11,7 @@ aggregated as (
 
     select
         customer_id,
+        created_date,
         count(*) as sale_attempts,
         sum(case when sale_status != 'void' then 1 else 0 end) as sales,
         sum(case when sale_status = 'success' then 1 else 0 end) as successful_sales,
@@ -22,7 +24,7 @@ aggregated as (
             as successful_sales_gross_amount,
         max(case when sale_status = 'success' then created_date end) as last_successful_sale_date
     from sales
-    group by customer_id
+    group by customer_id, created_date
 
 )
 
