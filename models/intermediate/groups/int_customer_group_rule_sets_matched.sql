@@ -9,20 +9,9 @@
     no rows here. -#}
 with
 
-definitions as (
-
-    select * from {{ ref('int_customer_group_definitions_checked') }}
-    where is_enabled and qualifier_method != 'none'
-
-),
-
 qualifiers as (
 
-    select qualifiers.*
-    from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
-    inner join definitions
-        on qualifiers.group_key = definitions.group_key
-    where qualifiers.qualifier_kind != 'relation'
+    {{ rule_group_qualifier_rows(include_relations=false) }}
 
 ),
 

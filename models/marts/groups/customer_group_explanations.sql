@@ -14,19 +14,9 @@
 -- depends_on: {{ ref('int_customer_group_removals_checked') }}
 with
 
-definitions as (
-
-    select * from {{ ref('customer_group_definitions') }}
-    where is_enabled and qualifier_method != 'none'
-
-),
-
 qualifiers as (
 
-    select qualifiers.*
-    from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
-    inner join definitions
-        on qualifiers.group_key = definitions.group_key
+    {{ rule_group_qualifier_rows() }}
 
 ),
 
