@@ -194,6 +194,7 @@ def spark_settings(
         # Small local data: a few shuffle partitions, not Spark's 200.
         "spark.sql.shuffle.partitions": str(shuffle_partitions),
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.sql.ansi.enabled": "false",
     }
 
