@@ -13,6 +13,11 @@ The same project runs on PostgreSQL when given a ``PostgresTarget`` (then
 
     project = DbtProject(postgres=PostgresTarget(host="127.0.0.1", port=5432, user="postgres",
                                                  dbname="customer_groups"), work_dir=Path("/tmp/pg.dbt"))
+
+and on a local Spark session (Iceberg tables) when given a ``SparkTarget``
+(scripts/spark_setup.py, scripts/spark_build.py):
+
+    project = DbtProject(spark=SparkTarget(warehouse_dir=Path("/tmp/cg-spark")), work_dir=Path("/tmp/spark.dbt"))
 """
 
 from __future__ import annotations
@@ -81,6 +86,30 @@ class PostgresTarget:
         )
 
 
+@dataclass(frozen=True)
+class SparkTarget:
+    """Where the project builds on Spark: a local session in this process
+    (dbt-spark's session method) whose metastore and Iceberg tables live in
+    ``warehouse_dir``; models go to ``schema``, raw tables are found through
+    var ``revcent_schema``. One thread: the session runs one node at a time."""
+
+    warehouse_dir: Path
+    schema: str = "customer_groups"
+    threads: int = 1
+
+    def profile_output(self, threads: int) -> dict[str, Any]:
+        from scripts.spark_setup import spark_settings
+
+        return {
+            "type": "spark",
+            "method": "session",
+            "host": "localhost",
+            "schema": self.schema,
+            "threads": self.threads,
+            "server_side_parameters": spark_settings(self.warehouse_dir),
+        }
+
+
 def configured_target_type() -> str:
     """The adapter type (``duckdb``, ``postgres``, ...) of the target dbt
     would use with this project's profiles.yml (DBT_PROFILES_DIR, the project
@@ -117,12 +146,20 @@ def require_duckdb_warehouse(tool: str, db_path: Path | None = None) -> None:
 
 
 def write_profiles(
-    profiles_dir: Path, db_path: Path | None = None, threads: int = 2, *, postgres: PostgresTarget | None = None
+    profiles_dir: Path,
+    db_path: Path | None = None,
+    threads: int = 2,
+    *,
+    postgres: PostgresTarget | None = None,
+    spark: SparkTarget | None = None,
 ) -> Path:
     """A profiles.yml whose only target is the DuckDB file ``db_path``, or
-    the PostgreSQL database ``postgres`` when given."""
+    the PostgreSQL database ``postgres`` / the Spark session ``spark`` when
+    given."""
     profiles_dir.mkdir(parents=True, exist_ok=True)
-    if postgres is not None:
+    if spark is not None:
+        target, output = "spark", spark.profile_output(threads)
+    elif postgres is not None:
         target, output = "postgres", postgres.profile_output(threads)
     elif db_path is not None:
         target = "duckdb"
@@ -157,19 +194,21 @@ def run_dbt(
     work_dir: Path | None = None,
     manifest: Any = None,
     postgres: PostgresTarget | None = None,
+    spark: SparkTarget | None = None,
 ) -> Any:
     """Run one dbt command (e.g. ``["build"]``) against ``db_path``, or
-    against ``postgres`` when given (then ``work_dir`` is required).
+    against ``postgres`` or ``spark`` when given (then ``work_dir`` is
+    required).
 
     With ``manifest`` (from a ``parse``), dbt skips parsing: a different
     ``as_of_date`` in --vars would otherwise force a full re-parse per day.
     Raises ``DbtRunError`` with dbt's messages when the outcome is not
     ``expect_success``; returns the dbtRunnerResult.
     """
-    write_profiles(profiles_dir, db_path, postgres=postgres)
+    write_profiles(profiles_dir, db_path, postgres=postgres, spark=spark)
     if work_dir is None:
         if db_path is None:
-            raise ValueError("run_dbt on PostgreSQL needs a work_dir")
+            raise ValueError("run_dbt on PostgreSQL or Spark needs a work_dir")
         work_dir = db_path.parent
     command = [
         *args,
@@ -198,7 +237,7 @@ def run_dbt(
     try:
         result = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(command)
     finally:
-        if postgres is None:
+        if postgres is None and spark is None:
             release_duckdb()
 
     if result.success != expect_success:
@@ -226,12 +265,14 @@ def later_day_command(*, test: bool, raw_data_changed: bool) -> list[str]:
 
 @dataclass
 class DbtProject:
-    """The project pointed at one DuckDB file, or at a PostgreSQL database."""
+    """The project pointed at one DuckDB file, a PostgreSQL database or a
+    local Spark session."""
 
     db_path: Path | None = None
     project_dir: Path = PROJECT_DIR
     work_dir: Path | None = None
     postgres: PostgresTarget | None = None
+    spark: SparkTarget | None = None
     _built_once: bool = field(default=False, init=False)
     _manifest: Any = field(default=None, init=False, repr=False)
 
@@ -239,8 +280,8 @@ class DbtProject:
         if self.db_path is not None:
             self.db_path = Path(self.db_path).resolve()
             self.work_dir = Path(self.work_dir or self.db_path.parent / f"{self.db_path.stem}.dbt").resolve()
-        elif self.postgres is None or self.work_dir is None:
-            raise ValueError("DbtProject needs a DuckDB db_path, or a PostgresTarget and a work_dir")
+        elif (self.postgres is None and self.spark is None) or self.work_dir is None:
+            raise ValueError("DbtProject needs a DuckDB db_path, or a PostgresTarget or SparkTarget and a work_dir")
         else:
             self.work_dir = Path(self.work_dir).resolve()
 
@@ -259,6 +300,7 @@ class DbtProject:
             work_dir=self.work_dir,
             manifest=self._manifest,
             postgres=self.postgres,
+            spark=self.spark,
         )
 
     def daily_run(

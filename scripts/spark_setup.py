@@ -172,12 +172,18 @@ def spark_jars(cache_dir: Path = DEFAULT_CACHE_DIR) -> str:
 
 
 def spark_settings(
-    warehouse_dir: Path = DEFAULT_WAREHOUSE_DIR, cache_dir: Path = DEFAULT_CACHE_DIR, *, shuffle_partitions: int = 4
+    warehouse_dir: Path = DEFAULT_WAREHOUSE_DIR,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
+    *,
+    shuffle_partitions: int = 4,
+    driver_memory: str = "4g",
 ) -> dict[str, str]:
     """The Spark configuration of a local session that stores the project in
     Iceberg tables under ``warehouse_dir`` (metastore and data files)."""
     warehouse_dir = Path(warehouse_dir).resolve()
     return {
+        "spark.master": "local[2]",
+        "spark.driver.memory": driver_memory,
         "spark.jars": spark_jars(cache_dir),
         "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
         "spark.sql.catalog.spark_catalog": "org.apache.iceberg.spark.SparkSessionCatalog",

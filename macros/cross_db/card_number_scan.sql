@@ -84,6 +84,41 @@
     where length(candidate_digits) between 13 and 19
 {%- endmacro %}
 
+{#- Spark: regexp_extract_all and higher-order array functions (slice takes
+    a start and a length). -#}
+{% macro spark__card_number_candidates(relation, column) -%}
+    select candidate_digits
+    from (
+        select
+            explode(flatten(transform(
+                sequence(1, size(digit_groups)),
+                group_from -> transform(
+                    sequence(group_from, size(digit_groups)),
+                    group_to -> array_join(slice(digit_groups, group_from, group_to - group_from + 1), '')
+                )
+            ))) as candidate_digits
+        from (
+            select split(digit_run, {{ card_number_separator_pattern() }}) as digit_groups
+            from (
+                select explode(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }}, 0)) as digit_run
+                from {{ relation }} as scanned
+                where
+                    scanned.{{ column }} rlike {{ card_number_prefilter_pattern() }}
+                    and not scanned.{{ column }} rlike {{ hex_digest_pattern() }}
+                    and not scanned.{{ column }} rlike {{ decimal_number_pattern() }}
+            ) as digit_runs
+        ) as runs
+    ) as windows
+    where length(candidate_digits) between 13 and 19
+{%- endmacro %}
+
+
+{#- Whether a column of adapter.get_columns_in_relation holds text. dbt's
+    Column.is_string() knows varchar and text but not Spark's `string`. -#}
+{% macro is_text_column(column) -%}
+    {{ return(column.is_string() or (column.dtype | lower) == 'string') }}
+{%- endmacro %}
+
 
 {% macro is_luhn_valid(digits) -%}
     {{ return(adapter.dispatch('is_luhn_valid', 'customer_groups')(digits)) }}
@@ -114,6 +149,24 @@
                 else cast(digit as integer)
             end
         )) % 10 = 0
+    )
+{%- endmacro %}
+
+{#- Spark: position 0 is the last digit (element_at counts from 1). -#}
+{% macro spark__is_luhn_valid(digits) -%}
+    (
+        aggregate(
+            transform(
+                sequence(0, length({{ digits }}) - 1),
+                luhn_position -> case
+                    when luhn_position % 2 = 1
+                        then element_at(array(0, 2, 4, 6, 8, 1, 3, 5, 7, 9), cast(substr({{ digits }}, length({{ digits }}) - luhn_position, 1) as int) + 1)
+                    else cast(substr({{ digits }}, length({{ digits }}) - luhn_position, 1) as int)
+                end
+            ),
+            0,
+            (luhn_sum, luhn_digit) -> luhn_sum + luhn_digit
+        ) % 10 = 0
     )
 {%- endmacro %}
 

@@ -138,6 +138,10 @@
     from it, gives what a single run would. -#}
 {% macro roll_back_from_as_of_date(date_column, reopen_column=none) %}
     {%- if not execute or not is_incremental() -%}{{ return('') }}{%- endif -%}
+    {{ return(adapter.dispatch('roll_back_from_as_of_date', 'customer_groups')(date_column, reopen_column)) }}
+{% endmacro %}
+
+{% macro default__roll_back_from_as_of_date(date_column, reopen_column) %}
     delete from {{ this }} where {{ date_column }} >= {{ as_of_date() }};
     {%- if reopen_column %}
     update {{ this }}
@@ -145,6 +149,39 @@
     where {{ reopen_column }} >= {{ as_of_date() }};
     {%- endif %}
 {% endmacro %}
+
+{#- Spark runs one statement per hook: the delete and the reopening are one
+    MERGE (Iceberg) on the model's unique_key. -#}
+{% macro spark__roll_back_from_as_of_date(date_column, reopen_column) %}
+    {%- if not reopen_column -%}
+    delete from {{ this }} where {{ date_column }} >= {{ as_of_date() }}
+    {%- else -%}
+    {%- set key = config.get('unique_key') -%}
+    {%- if not key or key is not string -%}
+        {{ exceptions.raise_compiler_error("roll_back_from_as_of_date on Spark reopens rows by the model's unique_key (one column); " ~ this ~ " has " ~ key) }}
+    {%- endif -%}
+    merge into {{ this }} as kept
+    using (
+        select {{ key }}, {{ date_column }} >= {{ as_of_date() }} as is_rolled_back
+        from {{ this }}
+        where {{ date_column }} >= {{ as_of_date() }} or {{ reopen_column }} >= {{ as_of_date() }}
+    ) as changed
+        on kept.{{ key }} = changed.{{ key }}
+    when matched and changed.is_rolled_back then delete
+    when matched then update set {{ reopen_column }} = null, exit_reason = null
+    {%- endif -%}
+{% endmacro %}
+
+{#- The incremental strategy of the history models that replace rows by
+    unique_key: delete+insert where the adapter has it, MERGE on Spark
+    (Iceberg tables). -#}
+{% macro upsert_incremental_strategy() %}
+    {{ return(adapter.dispatch('upsert_incremental_strategy', 'customer_groups')()) }}
+{% endmacro %}
+
+{% macro default__upsert_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
+
+{% macro spark__upsert_incremental_strategy() %}{{ return('merge') }}{% endmacro %}
 
 {#- Group keys given in vars as a SQL list of literals; anything that is not
     a group key (lower snake case) stops the run rather than reach SQL. -#}

@@ -31,3 +31,17 @@
         )) as spine_timestamp
     ) as days
 {%- endmacro %}
+
+{#- Spark: sequence() of dates, exploded (sequence fails when start is
+    after end, hence the case). -#}
+{% macro spark__day_spine(start_date, end_date) -%}
+    select spine_date
+    from (
+        select explode(
+            case
+                when cast({{ start_date }} as date) <= cast({{ end_date }} as date)
+                    then sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day)
+            end
+        ) as spine_date
+    ) as days
+{%- endmacro %}

@@ -13,3 +13,14 @@
 {% macro duckdb__median_of(expression) -%}
     median({{ expression }})
 {%- endmacro %}
+
+{#- Spark: the middle value(s) of the sorted values, averaged; exact for
+    decimals (Spark's percentile() and median() return a double). -#}
+{% macro spark__median_of(expression) -%}
+    case
+        when count({{ expression }}) > 0 then (
+            element_at(array_sort(collect_list({{ expression }})), cast(floor((count({{ expression }}) + 1) / 2) as int))
+            + element_at(array_sort(collect_list({{ expression }})), cast(ceil((count({{ expression }}) + 1) / 2) as int))
+        ) / 2
+    end
+{%- endmacro %}

@@ -41,7 +41,7 @@
         and node.config.materialized != 'ephemeral' -%}
         {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
         {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
+            {%- for column in adapter.get_columns_in_relation(relation) if is_text_column(column) -%}
                 {%- do scans.append({'model': node.name, 'relation': relation, 'column': column.name}) -%}
             {%- endfor -%}
         {%- endif -%}

@@ -1,5 +1,5 @@
 {{ config(
-    incremental_strategy='delete+insert',
+    incremental_strategy=upsert_incremental_strategy(),
     unique_key='event_id',
     pre_hook="{{ roll_back_from_as_of_date('occurred_on') }}",
 ) }}

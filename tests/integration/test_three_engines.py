@@ -1,0 +1,283 @@
+"""The project runs unchanged on DuckDB, PostgreSQL and Apache Spark with
+Iceberg tables, and gives the same answers on all three (SPEC section 1).
+
+One generated dataset (300 customers) is written into DuckDB, copied into a
+real PostgreSQL server (the session's ``postgres_server``) with
+scripts/load_postgres.py and into a local Spark session with
+scripts/load_spark.py. The daily pipeline then runs on each engine for three
+consecutive days, D1..D3 (D2 is the ``created_on`` of the fixed groups in the
+seeds), plus a rerun of D3. The first day is a whole ``dbt build``, so every
+dbt unit test and data test runs on each engine; later days are ``dbt run``,
+as ``DbtProject.daily_run`` does.
+
+At the end the metrics, the memberships, the membership history and the
+event log (``event_id`` included) must hold the same rows on all engines,
+compared as multisets both ways, with numbers compared by value (12.34 ==
+12.340000000000) and nothing else normalised.
+
+On Spark, the card-number scan must also find a card number planted in a
+built table: Spark's ``string`` columns are scanned with Spark's own SQL.
+The Spark session (and its JVM) is stopped before the assertions run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.pipeline import DbtProject, DbtRunError, PostgresTarget
+from scripts.postgres_server import PostgresServer
+from tests.integration.conftest import RAW_SCHEMA, query_duckdb
+
+pytestmark = pytest.mark.integration
+
+CUSTOMERS = 300
+GENERATOR_SEED = 5
+GENERATED_AS_OF = date(2026, 6, 30)
+DAYS = [date(2026, 5, 31) + timedelta(days=offset) for offset in range(3)]
+DATABASE = "customer_groups"
+MODEL_SCHEMA = "customer_groups"
+ENGINES = ("DuckDB", "PostgreSQL", "Spark")
+
+COMPARED_TABLES = (
+    "customer_metrics",
+    "customer_group_memberships",
+    "customer_group_membership_history",
+    "customer_group_events",
+)
+EVENTS = "customer_group_events"
+VISA_TEST_NUMBER = "4111 1111 1111 1111"  # Luhn-valid, written with spaces
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class TableContents:
+    columns: tuple[str, ...]
+    rows: Counter[Row]
+
+
+@dataclass(frozen=True)
+class SparkOutcome:
+    tables: dict[str, TableContents]
+    unit_tests: dict[str, str]  # unit test name -> status of the day-1 build
+    card_scan_failure: str  # the scan's message after a card number was planted
+    timings: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ThreeEngines:
+    duckdb_path: Path
+    postgres: PostgresTarget
+    unit_tests_on_postgres: dict[str, str]  # unit test name -> status of the day-1 build
+    postgres_events_before_rerun: TableContents
+    spark: SparkOutcome
+
+    def duckdb_table(self, name: str) -> TableContents:
+        schemas = query_duckdb(
+            self.duckdb_path,
+            "select table_schema from information_schema.tables where table_name = ? and table_schema <> ?",
+            [name, RAW_SCHEMA],
+        )
+        assert len(schemas) == 1, f"{name} found in DuckDB schemas {schemas}"
+        return _contents(_duckdb_rows(self.duckdb_path, f'select * from "{schemas[0]["table_schema"]}"."{name}"'))
+
+    def postgres_table(self, name: str) -> TableContents:
+        return _contents(_postgres_rows(self.postgres, f'select * from "{self.postgres.schema}"."{name}"'))
+
+    def table(self, engine: str, name: str) -> TableContents:
+        if engine == "DuckDB":
+            return self.duckdb_table(name)
+        if engine == "PostgreSQL":
+            return self.postgres_table(name)
+        return self.spark.tables[name]
+
+
+def _duckdb_rows(db_path: Path, sql: str) -> tuple[list[str], list[Row]]:
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+    finally:
+        con.close()
+
+
+def _postgres_rows(target: PostgresTarget, sql: str) -> tuple[list[str], list[Row]]:
+    import psycopg2
+
+    connection = psycopg2.connect(target.conninfo())
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [column.name for column in cursor.description], cursor.fetchall()
+    finally:
+        connection.close()
+
+
+def _normalised(value: Any) -> Any:
+    """Numbers by value (Decimal('12.340') and 12.34 are one key); everything
+    else (text, dates, booleans, NULL) as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value)).normalize()
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value).normalize()
+    return value
+
+
+def _contents(result: tuple[list[str], list[Row]]) -> TableContents:
+    columns, rows = result
+    return TableContents(tuple(columns), Counter(tuple(_normalised(value) for value in row) for row in rows))
+
+
+def differences(
+    left: TableContents, right: TableContents, limit: int = 10, names: tuple[str, str] = ("DuckDB", "PostgreSQL")
+) -> list[str]:
+    """Rows of ``left`` not in ``right`` and the other way round (as
+    multisets), at most ``limit`` of each, as readable lines."""
+    problems: list[str] = []
+    if left.columns != right.columns:
+        problems.append(f"columns differ: {left.columns} vs {right.columns}")
+        return problems
+    for label, extra in ((f"only on {names[0]}", left.rows - right.rows), (f"only on {names[1]}", right.rows - left.rows)):
+        for row in sorted(extra.elements(), key=repr)[:limit]:
+            problems.append(f"{label}: {dict(zip(left.columns, row))}")
+        if sum(extra.values()) > limit:
+            problems.append(f"... {sum(extra.values()) - limit} more rows {label}")
+    return problems
+
+
+def _run_days(project: DbtProject, days: Sequence[date]) -> Any:
+    """Seed, then one daily run per day (the first a whole dbt build) and a
+    rerun of the last day; returns the first day's dbt result."""
+    project.run(["seed"])
+    first = project.daily_run(days[0].isoformat())
+    for day in days[1:]:
+        project.daily_run(day.isoformat())
+    return first
+
+
+def _unit_test_statuses(result: Any) -> dict[str, str]:
+    return {
+        node_result.node.name: str(node_result.status)
+        for node_result in result.result.results
+        if node_result.node.resource_type == "unit_test"
+    }
+
+
+def _run_on_spark(duckdb_path: Path, work_dir: Path) -> SparkOutcome:
+    """The three days and the rerun on a local Spark session; then a card
+    number planted in customer_metrics must stop the card-number scan. The
+    session and its JVM are stopped before returning."""
+    from scripts.spark_build import SparkRun
+
+    with SparkRun(work_dir / "warehouse", work_dir / "dbt", schema=MODEL_SCHEMA) as run:
+        copied = run.load(duckdb_path)
+        assert copied["customer"] >= CUSTOMERS
+        first_day = run.daily_runs(DAYS, rerun_last=True)
+        tables = {name: _contents(run.rows(name)) for name in COMPARED_TABLES}
+
+        planted_for = run.sql(f"select min(customer_id) as customer_id from {MODEL_SCHEMA}.customer_metrics")
+        run.session.sql(
+            f"update {MODEL_SCHEMA}.customer_metrics set customer_id = '{VISA_TEST_NUMBER}'"
+            f" where customer_id = '{planted_for[0]['customer_id']}'"
+        )
+        try:
+            scan = run.project.run(
+                ["test", "--select", "assert_no_card_numbers_in_any_model"],
+                vars={"as_of_date": DAYS[-1].isoformat()},
+                expect_success=False,
+            )
+            card_scan_failure = "\n".join(scan.messages)
+        except DbtRunError as error:  # the scan passed: no card number found
+            card_scan_failure = f"the scan passed: {error}"
+        return SparkOutcome(tables, _unit_test_statuses(first_day), card_scan_failure, dict(run.timings))
+
+
+@pytest.fixture(scope="module")
+def three_engines(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer) -> ThreeEngines:
+    from scripts.generate_data import generate
+    from scripts.load_postgres import load_raw_tables
+
+    work_dir = tmp_path_factory.mktemp("three_engines")
+    duckdb_path = work_dir / "duckdb" / "customer_groups.duckdb"
+    generate(
+        str(duckdb_path), customers=CUSTOMERS, seed=GENERATOR_SEED, as_of=GENERATED_AS_OF, schema=RAW_SCHEMA,
+        progress=False,
+    )
+    postgres_server.create_database(DATABASE)
+    target = PostgresTarget(
+        host=postgres_server.host, port=postgres_server.port, user=postgres_server.user, dbname=DATABASE,
+        schema=MODEL_SCHEMA,
+    )
+    copied = load_raw_tables(duckdb_path, target.conninfo(), schema=RAW_SCHEMA, progress=False)
+    assert copied["customer"] >= CUSTOMERS
+
+    _run_days(DbtProject(db_path=duckdb_path), [*DAYS, DAYS[-1]])
+
+    on_postgres = DbtProject(postgres=target, work_dir=work_dir / "postgres.dbt")
+    first_day = _run_days(on_postgres, DAYS)
+    events_before_rerun = _contents(_postgres_rows(target, f'select * from "{MODEL_SCHEMA}"."{EVENTS}"'))
+    on_postgres.daily_run(DAYS[-1].isoformat())
+
+    spark = _run_on_spark(duckdb_path, work_dir / "spark")
+    return ThreeEngines(duckdb_path, target, _unit_test_statuses(first_day), events_before_rerun, spark)
+
+
+@pytest.mark.parametrize("table", COMPARED_TABLES)
+@pytest.mark.parametrize("engine", ENGINES[1:])
+def test_every_engine_builds_the_same_table_as_duckdb_over_three_days_and_a_rerun(
+    three_engines: ThreeEngines, engine: str, table: str
+) -> None:
+    on_duckdb = three_engines.duckdb_table(table)
+    on_engine = three_engines.table(engine, table)
+    assert sum(on_duckdb.rows.values()) > 0, f"{table} is empty on DuckDB: the comparison would prove nothing"
+    problems = differences(on_duckdb, on_engine, names=("DuckDB", engine))
+    assert not problems, f"{table} differs between DuckDB and {engine}:\n" + "\n".join(problems)
+
+
+def test_events_span_every_day_and_both_kinds_so_the_comparison_covers_history(three_engines: ThreeEngines) -> None:
+    events = three_engines.postgres_table(EVENTS)
+    column = {name: index for index, name in enumerate(events.columns)}
+    days = {row[column["occurred_on"]] for row in events.rows}
+    names = {row[column["event_name"]] for row in events.rows}
+    assert days == set(DAYS), f"events on {sorted(days)}, expected one set per day {DAYS}"
+    assert names == {"customer.updated.customer_group.added", "customer.updated.customer_group.removed"}
+    assert all(row[column["event_id"]] for row in events.rows)
+
+
+def test_rerunning_the_last_day_on_postgres_leaves_the_event_log_unchanged(three_engines: ThreeEngines) -> None:
+    problems = differences(three_engines.postgres_events_before_rerun, three_engines.postgres_table(EVENTS))
+    assert not problems, "rerunning the last day changed PostgreSQL's events:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("engine", ENGINES[1:])
+def test_every_dbt_unit_test_passes_on_every_engine(three_engines: ThreeEngines, engine: str) -> None:
+    unit_tests = three_engines.unit_tests_on_postgres if engine == "PostgreSQL" else three_engines.spark.unit_tests
+    assert len(unit_tests) >= 40, f"only {len(unit_tests)} unit tests ran on {engine}"
+    failed = {name: status for name, status in unit_tests.items() if status != "pass"}
+    assert not failed, f"unit tests not passing on {engine}: {failed}"
+
+
+def test_the_card_number_scan_finds_a_number_planted_in_a_spark_table(three_engines: ThreeEngines) -> None:
+    failure = three_engines.spark.card_scan_failure
+    assert "customer_metrics.customer_id" in failure, failure
+    assert "************1111" in failure, failure
+    assert VISA_TEST_NUMBER not in failure, "the scan's message must mask the card number"
+
+
+def test_the_spark_session_is_stopped_after_the_run(three_engines: ThreeEngines) -> None:
+    from pyspark import SparkContext
+
+    assert three_engines.spark.timings, "the Spark run recorded no steps"
+    assert SparkContext._active_spark_context is None, "a Spark context is still running after the Spark run"
