@@ -1,7 +1,7 @@
 """The PostgreSQL loader keeps the raw tables' types and values (SPEC section
 2): no server needed, these check the type mapping and the CSV that COPY
 reads. The round trip through a real server is in
-tests/integration/test_postgres_matches_duckdb.py."""
+tests/integration/test_three_engines.py."""
 
 from __future__ import annotations
 
