@@ -100,22 +100,36 @@ class SparkRun:
             return self.project.run(["seed"])
 
     def daily_runs(
-        self, days: Sequence[date], *, rerun_last: bool = True, select: Sequence[str] = (), test_first: bool = True
+        self,
+        days: Sequence[date],
+        *,
+        rerun_last: bool = True,
+        select: Sequence[str] = (),
+        first_command: str = "build",
+        later_exclude: Sequence[str] = (),
     ) -> Any:
         """Seed, then one run per day and a rerun of the last; returns the
-        first day's dbt result. With ``select``, every command builds only
-        those nodes; the first day is a ``build`` (with tests) when
-        ``test_first``, later days are ``run``."""
+        first day's dbt result. The first day is ``first_command`` (a whole
+        ``build``: models, data tests, unit tests); later days are ``run``.
+        With ``select``, every day builds only those nodes; ``later_exclude``
+        leaves nodes out of the later days (e.g. ``tag:as_of_independent``
+        when the raw tables do not change between days)."""
         self.seed()
         selection = ["--select", *select] if select else []
         first = None
         for index, day in enumerate([*days, days[-1]] if rerun_last else list(days)):
             label = f"day {index + 1} ({day.isoformat()})" if index < len(days) else f"rerun ({day.isoformat()})"
-            command = "build" if index == 0 and test_first else "run"
-            with self.timed(f"dbt {command} {label}"):
-                result = self.project.run([command, *selection], vars={"as_of_date": day.isoformat()})
+            command = [first_command] if index == 0 else ["run", *(["--exclude", *later_exclude] if later_exclude else [])]
+            with self.timed(f"dbt {command[0]} {label}"):
+                result = self.project.run([*command, *selection], vars={"as_of_date": day.isoformat()})
             first = first or result
         return first
+
+    def unit_tests(self, as_of: date) -> Any:
+        """Every dbt unit test (they read fixtures, not the warehouse, but need
+        the models they test to have been built once)."""
+        with self.timed("dbt test (unit tests)"):
+            return self.project.run(["test", "--select", "test_type:unit"], vars={"as_of_date": as_of.isoformat()})
 
     def rows(self, table: str, order_by: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Column names and rows of a model (or any table of the model schema)."""
