@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,11 +136,10 @@ class SparkRun:
                 ["test", "--select", "test_type:unit", *exclusion], vars={"as_of_date": as_of.isoformat()}
             )
 
-    def rows(self, table: str, order_by: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def rows(self, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Column names and rows of a model (or any table of the model schema)."""
         frame = self.session.sql(f"select * from `{self.schema}`.`{table}`")
-        rows = frame.collect()
-        return list(frame.columns), [tuple(row) for row in rows]
+        return list(frame.columns), [tuple(row) for row in frame.collect()]
 
     def sql(self, statement: str) -> list[Mapping[str, Any]]:
         return [row.asDict() for row in self.session.sql(statement).collect()]
@@ -158,10 +158,11 @@ def stop_spark(session: SparkSession | None) -> None:
         process = getattr(gateway, "proc", None)
         gateway.shutdown()
         if process is not None:
-            process.stdin.close() if process.stdin else None
+            if process.stdin:
+                process.stdin.close()  # the JVM exits when its stdin closes
             try:
                 process.wait(timeout=30)
-            except Exception:
+            except subprocess.TimeoutExpired:
                 process.kill()
     SparkContext._gateway = None
     SparkContext._jvm = None
