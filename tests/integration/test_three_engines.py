@@ -65,6 +65,10 @@ SPARK_SELECTION = tuple(
     f"+{model}"
     for model in (
         *COMPARED_TABLES,
+        # The run log is each day's commit marker (the next day's guard reads
+        # it); the frozen lists are the rest of the state kept across runs.
+        "customer_group_run_log",
+        "customer_group_frozen_members",
         "metricflow_time_spine",
         "customer_group_performance",
         "customer_group_daily_movement",
