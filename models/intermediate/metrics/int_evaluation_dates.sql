@@ -5,7 +5,9 @@
     it; see previous_run_state.sql), since a fixed list is decided from the
     values on created_on whenever it is first computed (SPEC §3), and the
     dates of var extra_evaluation_dates (a list of YYYY-MM-DD on or before
-    as_of_date: metrics and memberships on past dates for analysis). Only
+    as_of_date: metrics and memberships on past dates for analysis). Var
+    evaluate_fixed_list_dates adds the created_on of lists frozen earlier too
+    (scripts/explain.py: the values that decided them). Only
     these dates are computed: a daily run after every list is frozen
     evaluates one date. -#}
 with
@@ -41,7 +43,9 @@ dates as (
     from fixed_groups
     left join previous_freezes
         on fixed_groups.group_key = previous_freezes.group_key
-    where previous_freezes.group_key is null
+    where
+        previous_freezes.group_key is null
+        or {{ 'true' if var('evaluate_fixed_list_dates', false) else 'false' }}
 
     {% for extra in extra_evaluation_dates() %}
         union all

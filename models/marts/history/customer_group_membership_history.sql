@@ -29,12 +29,12 @@ previous_definitions as (
 
 ),
 
--- Each date this run writes, numbered from 0 on its first date.
+-- Each date this run writes (consecutive days), numbered from 0 on its first.
 run_days as (
 
     select
         evaluation_date,
-        {{ dbt.datediff(run_start_date(), 'evaluation_date', 'day') }} as day_number
+        row_number() over (order by evaluation_date) - 1 as day_number
     from {{ ref('int_evaluation_dates') }}
     where is_run_date
 
