@@ -222,6 +222,11 @@ def test_explanations_on_a_past_date_use_that_date_s_values_and_membership(
             "select lifetime_value from main.int_customer_metrics_by_date"
             f" where customer_id = '{customer}' and evaluation_date = cast('{entered}' as date)"
         )
+        explained_then = warehouse.query(
+            "select count(*) as n from main.customer_group_explanations"
+            f" where customer_id = '{customer}' and group_key = '{group}' and as_of_date = cast('{entered}' as date)"
+            " and rule_set_passed"
+        )[0]["n"]
         explain_script.explain(customer, None, warehouse.db_path)
         now = capsys.readouterr().out
         listed = warehouse.query(
@@ -240,11 +245,6 @@ def test_explanations_on_a_past_date_use_that_date_s_values_and_membership(
     decided = on_the_list.split(f"IN   {FIXED_SEGMENT} (", 1)[-1]
     assert f"the list was decided on {FIXED_CREATED_ON} from the values on that date" in decided, on_the_list
     assert ": holds" in decided.split("\nIN   ")[0].split("\nOUT  ")[0], on_the_list
-    explained_then = warehouse.query(
-        "select count(*) as n from main.customer_group_explanations"
-        f" where customer_id = '{customer}' and group_key = '{group}' and as_of_date = cast('{entered}' as date)"
-        " and rule_set_passed"
-    )[0]["n"]
     assert explained_then > 0, "no rule set of the group held on the day the customer entered it"
     # Re-evaluating for an explanation writes no state.
     assert state_of(warehouse) == reference
