@@ -93,10 +93,15 @@ def backfill(
     progress: bool = True,
     postgres: PostgresTarget | None = None,
     batch_days: int | None = None,
+    full_first_run: bool = True,
+    test: bool = True,
 ) -> list[date]:
     """Replay start..end (inclusive) on the DuckDB file ``db_path``, or on
     ``postgres`` when given, in runs of at most ``batch_days`` days (default:
-    one run), and return the dates replayed."""
+    one run), and return the dates replayed. The first run is a whole
+    `dbt build` (unit and data tests included) unless not ``full_first_run``
+    (then a `dbt run` that re-validates the raw tables); later runs only
+    evaluate; the data tests run with the last one when ``test``."""
     if batch_days is not None and batch_days < 1:
         raise SystemExit(f"--batch-days must be at least 1, got {batch_days}")
     last = last_processed_date(db_path, postgres)
@@ -112,6 +117,8 @@ def backfill(
         project = DbtProject(postgres=postgres, work_dir=PROJECT_DIR / "target" / "backfill-postgres")
     else:
         project = DbtProject(db_path=db_path)
+    if not full_first_run:
+        project._built_once = True
     replayed = days(start, end)
     runs = batches(start, end, batch_days)
     with Progress(
@@ -124,13 +131,13 @@ def backfill(
         disable=not progress,
     ) as bar:
         task = bar.add_task("backfill", total=len(replayed), span="")
-        for first, last in runs:
+        for index, (first, last) in enumerate(runs):
             bar.update(task, span=f"{first} .. {last}")
             project.daily_run(
                 last.isoformat(),
                 backfill=True,
-                raw_data_changed=False,
-                test=last == end,
+                raw_data_changed=index == 0,
+                test=test and last == end,
                 extra_vars={"backfill_start_date": first.isoformat()},
             )
             bar.advance(task, (last - first).days + 1)

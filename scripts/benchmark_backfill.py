@@ -10,7 +10,8 @@ then on two copies of that warehouse:
   ``--daily-sample N`` runs only the first N days and counts the rest at
   their median (then the equality check below is skipped: the integration
   test test_backfill_in_one_run.py makes it on 30 days);
-- backfill: scripts/backfill.py over the range, in one run (or --batch-days).
+- backfill: scripts/backfill.py over the range, in one run (or --batch-days),
+  the same kind of run (`dbt run`, raw tables re-validated once, no tests).
 
 Checks that both wrote the same history, events and event ids (recorded_by
 aside), prints a table and writes it to --output (the README quotes it).
@@ -105,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
 
     backfill_db = copy_warehouse(base, root / "backfill")
     backfill_seconds = timed(
-        lambda: backfill_script.backfill(backfill_db, start, args.end, progress=False, batch_days=args.batch_days)
+        lambda: backfill_script.backfill(
+            backfill_db, start, args.end, progress=False, batch_days=args.batch_days, full_first_run=False, test=False
+        )
     )
     console.print(f"backfill {start} .. {args.end}: {backfill_seconds:.1f} s")
 
