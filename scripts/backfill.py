@@ -1,13 +1,15 @@
-"""Replay past dates day by day, from the timestamped facts.
+"""Replay past dates from the timestamped facts, a whole range in one run.
 
     python scripts/backfill.py --start 2026-06-01 --end 2026-06-30
 
-Each day is one pipeline run with ``as_of_date`` = that day and the var
-``backfill: true``, which lets a run go back before the last date processed
-and rolls history, events and frozen lists back to the start of --start
-before the first day is replayed. The result is the history running each day
-would have given: statuses are read as the raw tables hold them now, facts
-count from their creation dates (SPEC §3).
+One `dbt build` with vars ``backfill_start_date`` = --start and
+``as_of_date`` = --end evaluates metrics and groups on every day of the range
+at once, rolls history, events and frozen lists back to the start of --start,
+and writes the history, events (same event_id) and run log that running each
+day in turn would have written. ``--batch-days N`` splits the range into runs
+of at most N days (memory grows with the days evaluated at once: customers ×
+days rows); ``--day-by-day`` is ``--batch-days 1``. Statuses are read as the
+raw tables hold them now, facts count from their creation dates (SPEC §3).
 
 --end defaults to the last date processed. Ending before it would drop the
 history after --end, so it is refused unless --discard-later-history.
@@ -75,6 +77,13 @@ def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
+def batches(start: date, end: date, batch_days: int | None) -> list[tuple[date, date]]:
+    """start..end cut into consecutive (first, last) ranges of at most batch_days days."""
+    every_day = days(start, end)
+    size = batch_days or len(every_day)
+    return [(chunk[0], chunk[-1]) for chunk in (every_day[i : i + size] for i in range(0, len(every_day), size))]
+
+
 def backfill(
     db_path: Path | None,
     start: date,
@@ -83,9 +92,18 @@ def backfill(
     discard_later_history: bool = False,
     progress: bool = True,
     postgres: PostgresTarget | None = None,
+    batch_days: int | None = None,
+    full_first_run: bool = True,
+    test: bool = True,
 ) -> list[date]:
     """Replay start..end (inclusive) on the DuckDB file ``db_path``, or on
-    ``postgres`` when given, and return the dates replayed."""
+    ``postgres`` when given, in runs of at most ``batch_days`` days (default:
+    one run), and return the dates replayed. The first run is a whole
+    `dbt build` (unit and data tests included) unless not ``full_first_run``
+    (then a `dbt run` that re-validates the raw tables); later runs only
+    evaluate; the data tests run with the last one when ``test``."""
+    if batch_days is not None and batch_days < 1:
+        raise SystemExit(f"--batch-days must be at least 1, got {batch_days}")
     last = last_processed_date(db_path, postgres)
     end = end or last or start
     if end < start:
@@ -99,9 +117,12 @@ def backfill(
         project = DbtProject(postgres=postgres, work_dir=PROJECT_DIR / "target" / "backfill-postgres")
     else:
         project = DbtProject(db_path=db_path)
+    if not full_first_run:
+        project._built_once = True
     replayed = days(start, end)
+    runs = batches(start, end, batch_days)
     with Progress(
-        TextColumn("[bold]backfill[/] {task.fields[day]}"),
+        TextColumn("[bold]backfill[/] {task.fields[span]}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} days"),
         TimeElapsedColumn(),
@@ -109,11 +130,17 @@ def backfill(
         console=console,
         disable=not progress,
     ) as bar:
-        task = bar.add_task("backfill", total=len(replayed), day="")
-        for day in replayed:
-            bar.update(task, day=day.isoformat())
-            project.daily_run(day.isoformat(), backfill=True, raw_data_changed=False, test=day == end)
-            bar.advance(task)
+        task = bar.add_task("backfill", total=len(replayed), span="")
+        for index, (first, last) in enumerate(runs):
+            bar.update(task, span=f"{first} .. {last}")
+            project.daily_run(
+                last.isoformat(),
+                backfill=True,
+                raw_data_changed=index == 0,
+                test=test and last == end,
+                extra_vars={"backfill_start_date": first.isoformat()},
+            )
+            bar.advance(task, (last - first).days + 1)
     return replayed
 
 
@@ -123,6 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, required=True)
     parser.add_argument("--end", type=date.fromisoformat, default=None)
     parser.add_argument("--discard-later-history", action="store_true")
+    days_per_run = parser.add_mutually_exclusive_group()
+    days_per_run.add_argument(
+        "--batch-days", type=int, default=None,
+        help="at most this many days per dbt run (default: the whole range in one run)",
+    )
+    days_per_run.add_argument("--day-by-day", action="store_true", help="one dbt run per day (--batch-days 1)")
     parser.add_argument(
         "--target", choices=["duckdb", "postgres"], default=None,
         help="engine (default: the type of profiles.yml's target); postgres reads the PG* variables",
@@ -133,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"backfill runs on duckdb or postgres; profiles.yml's target is {target}: pass --target")
     postgres = PostgresTarget.from_environment() if target == "postgres" else None
     replayed = backfill(
-        args.db, args.start, args.end, discard_later_history=args.discard_later_history, postgres=postgres
+        args.db,
+        args.start,
+        args.end,
+        discard_later_history=args.discard_later_history,
+        postgres=postgres,
+        batch_days=1 if args.day_by_day else args.batch_days,
     )
     console.print(f"replayed {len(replayed)} days: {replayed[0]} .. {replayed[-1]}")
     return 0

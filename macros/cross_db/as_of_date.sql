@@ -66,3 +66,40 @@
     {%- endfor -%}
     {{ return(dates | unique | list) }}
 {%- endmacro %}
+
+{#- The first date this run evaluates and writes history for: var
+    backfill_start_date (YYYY-MM-DD, on or before as_of_date) when the run
+    replays a range of past days in one go (scripts/backfill.py), else
+    as_of_date. Every date from it to as_of_date is processed as if a run had
+    been made for each day in turn. -#}
+{% macro run_start_date_string() -%}
+    {%- set configured = var('backfill_start_date', none) -%}
+    {%- set run_date = as_of_date_string() -%}
+    {%- if configured is none or (configured | string | trim) == '' -%}
+        {{ return(run_date) }}
+    {%- endif -%}
+    {%- set text = configured | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) or text > run_date -%}
+        {{ exceptions.raise_compiler_error(
+            "var backfill_start_date must be a date written YYYY-MM-DD on or before as_of_date ("
+            ~ run_date ~ "), got '" ~ text ~ "'"
+        ) }}
+    {%- endif -%}
+    {%- set start = modules.datetime.date.fromisoformat(text) -%}
+    {{ return(start.isoformat()) }}
+{%- endmacro %}
+
+{% macro run_start_date() -%}
+    cast('{{ run_start_date_string() }}' as date)
+{%- endmacro %}
+
+{#- Every date from run_start_date to as_of_date, as YYYY-MM-DD strings. -#}
+{% macro run_dates() -%}
+    {%- set start = modules.datetime.date.fromisoformat(run_start_date_string()) -%}
+    {%- set end = modules.datetime.date.fromisoformat(as_of_date_string()) -%}
+    {%- set dates = [] -%}
+    {%- for offset in range((end - start).days + 1) -%}
+        {%- do dates.append((start + modules.datetime.timedelta(days=offset)).isoformat()) -%}
+    {%- endfor -%}
+    {{ return(dates) }}
+{%- endmacro %}

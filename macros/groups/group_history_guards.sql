@@ -1,6 +1,7 @@
-{#- True when this run replays a past date on purpose (scripts/backfill.py). -#}
+{#- True when this run replays past dates on purpose (scripts/backfill.py):
+    var backfill, or a range given by var backfill_start_date. -#}
 {% macro is_backfill_run() -%}
-    {{ return(var('backfill', false) in [true, 'true', 'True', 1, '1']) }}
+    {{ return(var('backfill', false) in [true, 'true', 'True', 1, '1'] or run_start_date_string() != as_of_date_string()) }}
 {%- endmacro %}
 
 {#- The models that hold the state kept across runs (marts/history). -#}
@@ -37,6 +38,7 @@
     {%- if not writes_state -%}{{ return('') }}{%- endif -%}
 
     {%- set run_date = as_of_date_string() -%}
+    {%- set start_date = run_start_date_string() -%}
     {%- set run_log = previous_run_relation('customer_group_run_log') -%}
     {%- set completed = none -%}
     {%- if run_log is not none -%}
@@ -46,6 +48,7 @@
     {%- endif -%}
 
     {%- set written = [] -%}
+    {%- set unfinished = [] -%}
     {%- for model_name, columns in [
         ('customer_group_membership_history', ['valid_from', 'valid_to']),
         ('customer_group_events', ['occurred_on']),
@@ -54,48 +57,55 @@
         {%- set relation = previous_run_relation(model_name) -%}
         {%- if relation is not none -%}
             {%- for column in columns -%}
-                {%- set latest = run_query(
-                    "select cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ ") from " ~ relation
-                ).columns[0].values()[0] -%}
-                {%- if latest is not none -%}{%- do written.append(latest) -%}{%- endif -%}
+                {%- set found = run_query(
+                    "select cast(max(" ~ column ~ ") as " ~ dbt.type_string() ~ "), cast(min(case when "
+                    ~ (column ~ " > cast('" ~ completed ~ "' as date)" if completed else "true")
+                    ~ " then " ~ column ~ " end) as " ~ dbt.type_string() ~ ") from " ~ relation
+                ).rows[0] -%}
+                {%- if found[0] is not none -%}{%- do written.append(found[0]) -%}{%- endif -%}
+                {%- if found[1] is not none -%}{%- do unfinished.append(found[1]) -%}{%- endif -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set reached = (written | max) if written else none -%}
+    {%- set unfinished_from = (unfinished | min) if unfinished else none -%}
 
-    {%- if reached is not none and (completed is none or reached > completed) and run_date > reached -%}
+    {%- if unfinished_from is not none and start_date > unfinished_from -%}
+        {%- set days = unfinished_from if unfinished_from == reached else unfinished_from ~ " to " ~ reached -%}
         {{ exceptions.raise_compiler_error(
-            "The run for " ~ reached ~ " did not finish: history, events or frozen lists hold writes for "
-            ~ reached ~ " but the run log does not record it as completed"
+            "The run for " ~ days ~ " did not finish: history, events or frozen lists hold writes for "
+            ~ days ~ " but the run log does not record it as completed"
             ~ (" (last completed: " ~ completed ~ ")" if completed else
                 " (no run log at " ~ state_model_relation('customer_group_run_log') ~ "; if it was moved, move it back)")
-            ~ ", so that day's events may be missing. Run it again first; it completes that day:\n"
-            ~ "  dbt build --vars '{as_of_date: \"" ~ reached ~ "\"}'\n"
+            ~ ", so events may be missing. Run it again first; that completes it:\n"
+            ~ ("  dbt build --vars '{as_of_date: \"" ~ reached ~ "\"}'\n" if unfinished_from == reached else
+                "  python scripts/backfill.py --start " ~ unfinished_from ~ " --end " ~ reached ~ "\n")
             ~ "then this date (" ~ run_date ~ "). Nothing was written."
         ) }}
     {%- endif -%}
 
     {%- set last = ([completed, reached] | reject('none') | list | max) if (completed or reached) else none -%}
-    {%- if last is not none and run_date < last and not is_backfill_run() -%}
+    {%- if last is not none and start_date < last and not is_backfill_run() -%}
         {{ exceptions.raise_compiler_error(
-            "as_of_date " ~ run_date ~ " is earlier than the last date processed, " ~ last
+            "as_of_date " ~ start_date ~ " is earlier than the last date processed, " ~ last
             ~ ". History only moves forward; to replay past dates on purpose run"
-            ~ " scripts/backfill.py --start " ~ run_date ~ " --end " ~ last ~ "."
+            ~ " scripts/backfill.py --start " ~ start_date ~ " --end " ~ last ~ "."
         ) }}
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}
 
-{#- The members each group had at the start of this run's date (open stays
-    of the history before it), for the churn guard. Empty on a first run. -#}
-{% macro members_before_as_of_date_sql() -%}
+{#- The members each group had at the start of this run's first date (open
+    stays of the history before it), for the churn guard. Empty on a first
+    run. -#}
+{% macro members_before_run_sql() -%}
     {%- set history = previous_run_relation('customer_group_membership_history') -%}
     {%- if history is not none -%}
     select
         customer_id,
         group_key
     from {{ history }}
-    where valid_from < {{ as_of_date() }} and (valid_to is null or valid_to >= {{ as_of_date() }})
+    where valid_from < {{ run_start_date() }} and (valid_to is null or valid_to >= {{ run_start_date() }})
     {%- else -%}
     select
         cast(null as {{ dbt.type_string() }}) as customer_id,
@@ -132,39 +142,39 @@
     {{ return('') }}
 {% endmacro %}
 
-{#- Rolls an incremental state table back to the start of this run's date
-    (drops what runs for this date or later wrote), so the model can apply
-    this date's changes on top: a rerun of a date, or a backfill replaying
-    from it, gives what a single run would. -#}
-{% macro roll_back_from_as_of_date(date_column, reopen_column=none) %}
+{#- Rolls an incremental state table back to the start of this run's first
+    date (drops what runs for that date or later wrote), so the model can
+    apply this run's changes on top: a rerun of a date, or a backfill
+    replaying from it, gives what a single run would. -#}
+{% macro roll_back_from_run_start(date_column, reopen_column=none) %}
     {%- if not execute or not is_incremental() -%}{{ return('') }}{%- endif -%}
-    {{ return(adapter.dispatch('roll_back_from_as_of_date', 'customer_groups')(date_column, reopen_column)) }}
+    {{ return(adapter.dispatch('roll_back_from_run_start', 'customer_groups')(date_column, reopen_column)) }}
 {% endmacro %}
 
-{% macro default__roll_back_from_as_of_date(date_column, reopen_column) %}
-    delete from {{ this }} where {{ date_column }} >= {{ as_of_date() }};
+{% macro default__roll_back_from_run_start(date_column, reopen_column) %}
+    delete from {{ this }} where {{ date_column }} >= {{ run_start_date() }};
     {%- if reopen_column %}
     update {{ this }}
     set {{ reopen_column }} = null, exit_reason = null
-    where {{ reopen_column }} >= {{ as_of_date() }};
+    where {{ reopen_column }} >= {{ run_start_date() }};
     {%- endif %}
 {% endmacro %}
 
 {#- Spark runs one statement per hook: the delete and the reopening are one
     MERGE (Iceberg) on the model's unique_key. -#}
-{% macro spark__roll_back_from_as_of_date(date_column, reopen_column) %}
+{% macro spark__roll_back_from_run_start(date_column, reopen_column) %}
     {%- if not reopen_column -%}
-    delete from {{ this }} where {{ date_column }} >= {{ as_of_date() }}
+    delete from {{ this }} where {{ date_column }} >= {{ run_start_date() }}
     {%- else -%}
     {%- set key = config.get('unique_key') -%}
     {%- if not key or key is not string -%}
-        {{ exceptions.raise_compiler_error("roll_back_from_as_of_date on Spark reopens rows by the model's unique_key (one column); " ~ this ~ " has " ~ key) }}
+        {{ exceptions.raise_compiler_error("roll_back_from_run_start on Spark reopens rows by the model's unique_key (one column); " ~ this ~ " has " ~ key) }}
     {%- endif -%}
     merge into {{ this }} as kept
     using (
-        select {{ key }}, {{ date_column }} >= {{ as_of_date() }} as is_rolled_back
+        select {{ key }}, {{ date_column }} >= {{ run_start_date() }} as is_rolled_back
         from {{ this }}
-        where {{ date_column }} >= {{ as_of_date() }} or {{ reopen_column }} >= {{ as_of_date() }}
+        where {{ date_column }} >= {{ run_start_date() }} or {{ reopen_column }} >= {{ run_start_date() }}
     ) as changed
         on kept.{{ key }} = changed.{{ key }}
     when matched and changed.is_rolled_back then delete

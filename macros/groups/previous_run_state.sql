@@ -3,7 +3,7 @@
     tables customer_group_run_log and customer_group_frozen_members are
     written downstream of group evaluation, so evaluation cannot ref() them
     (that would be a cycle); it reads them as plain relations, and only the
-    rows from dates before this run's as_of_date, so a rerun of a date sees
+    rows from dates before this run's first date, so a rerun of a date sees
     the same state as its first run did.
 
     Where each relation lives comes from the project's graph (the model's
@@ -49,7 +49,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set earlier = run_query(
-        "select count(*) from " ~ witness_found ~ " where as_of_date < " ~ as_of_date()
+        "select count(*) from " ~ witness_found ~ " where as_of_date < " ~ run_start_date()
     ).columns[0].values()[0] -%}
     {%- if earlier | int > 0 -%}
         {{ exceptions.raise_compiler_error(
@@ -70,7 +70,7 @@
         group_key,
         max(frozen_on) as frozen_on
     from {{ run_log }}
-    where as_of_date < {{ as_of_date() }} and frozen_on is not null
+    where as_of_date < {{ run_start_date() }} and frozen_on is not null
     group by group_key
     {%- else -%}
     select
@@ -115,7 +115,7 @@
     inner join (
         select group_key, max(as_of_date) as as_of_date
         from {{ run_log }}
-        where as_of_date < {{ as_of_date() }}
+        where as_of_date < {{ run_start_date() }}
         group by group_key
     ) as latest
         on run_log.group_key = latest.group_key and run_log.as_of_date = latest.as_of_date

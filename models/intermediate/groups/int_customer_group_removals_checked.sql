@@ -18,7 +18,7 @@ with
 
 members_before as (
 
-    {{ members_before_as_of_date_sql() }}
+    {{ members_before_run_sql() }}
 
 ),
 

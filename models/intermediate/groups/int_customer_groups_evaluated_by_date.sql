@@ -328,7 +328,9 @@ previous_frozen_members as (
             rule_members.customer_id,
             customers.evaluation_date,
             rule_members.group_key,
-            rule_members.matched_rule_set
+            -- A list is kept whatever rules hold later: no rule set, as on the
+            -- days after the run that froze it.
+            cast(null as integer) as matched_rule_set
         from level_{{ level }}_rule_members as rule_members
         inner join definitions
             on

@@ -8,7 +8,10 @@
     int_customer_group_qualifier_rows_passed (range, list and flag rows) and
     from final membership (relation rows), and conditions of relations
     follow relation_condition_holds, as in group evaluation. A view: filter
-    it by customer (it is what the explain_customer operation reads). -#}
+    it by customer (it is what the explain_customer operation reads).
+    Rows for each date the last build evaluated besides the days a backfill
+    replayed: its as_of_date, the dates of var extra_evaluation_dates and the
+    created_on of fixed lists it froze (as_of_date is the date explained). -#}
 {%- set text = dbt.type_string() -%}
 -- Published only once the churn guard passed (docs/architecture.md).
 -- depends_on: {{ ref('int_customer_group_removals_checked') }}
@@ -20,32 +23,45 @@ qualifiers as (
 
 ),
 
+explained_dates as (
+
+    select evaluation_date
+    from {{ ref('int_evaluation_dates') }}
+    where is_as_of_date or not is_run_date
+
+),
+
 customers as (
 
     select
-        customer_id,
-        has_sales
-    from {{ ref('int_customer_metrics_computed') }}
+        metrics_by_date.customer_id,
+        metrics_by_date.evaluation_date,
+        metrics_by_date.has_sales
+    from {{ ref('int_customer_metrics_by_date') }} as metrics_by_date
+    inner join explained_dates
+        on metrics_by_date.evaluation_date = explained_dates.evaluation_date
 
 ),
 
 metrics as (
 
     select * from {{ ref('int_customer_metrics_unpivoted') }}
-    where evaluation_date = {{ as_of_date() }}
 
 ),
 
 attribute_values as (
 
     select
-        customer_id,
-        attribute,
-        attribute_name,
-        {{ dbt.listagg('attribute_value', "', '", 'order by attribute_value') }} as attribute_values
-    from {{ ref('int_customer_attributes_unioned') }}
-    where held_since <= {{ as_of_date() }}
-    group by customer_id, attribute, attribute_name
+        attributes.customer_id,
+        explained_dates.evaluation_date,
+        attributes.attribute,
+        attributes.attribute_name,
+        {{ dbt.listagg('attributes.attribute_value', "', '", 'order by attributes.attribute_value') }}
+            as attribute_values
+    from {{ ref('int_customer_attributes_unioned') }} as attributes
+    inner join explained_dates
+        on attributes.held_since <= explained_dates.evaluation_date
+    group by attributes.customer_id, explained_dates.evaluation_date, attributes.attribute, attributes.attribute_name
 
 ),
 
@@ -53,15 +69,15 @@ passes as (
 
     select
         customer_id,
+        evaluation_date,
         seed_row_id
     from {{ ref('int_customer_group_qualifier_rows_passed') }}
-    where evaluation_date = {{ as_of_date() }}
 
 ),
 
 members as (
 
-    select * from {{ ref('int_customer_groups_evaluated') }}
+    select * from {{ ref('int_customer_groups_evaluated_by_date') }}
 
 ),
 
@@ -69,6 +85,7 @@ evaluated as (
 
     select
         customers.customer_id,
+        customers.evaluation_date,
         qualifiers.group_key,
         qualifiers.rule_set,
         qualifiers.condition_key,
@@ -97,19 +114,23 @@ evaluated as (
     left join metrics
         on
             customers.customer_id = metrics.customer_id
+            and customers.evaluation_date = metrics.evaluation_date
             and qualifiers.metric_column = metrics.metric_column
     left join attribute_values
         on
             customers.customer_id = attribute_values.customer_id
+            and customers.evaluation_date = attribute_values.evaluation_date
             and qualifiers.qualifier = attribute_values.attribute
             and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attribute_values.attribute_name)
     left join passes
         on
             customers.customer_id = passes.customer_id
+            and customers.evaluation_date = passes.evaluation_date
             and qualifiers.seed_row_id = passes.seed_row_id
     left join members as referenced
         on
             customers.customer_id = referenced.customer_id
+            and customers.evaluation_date = referenced.evaluation_date
             and qualifiers.referenced_group_key = referenced.group_key
 
 ),
@@ -123,13 +144,13 @@ conditions as (
                 then {{ relation_condition_holds(
                     'qualifier',
                     'sum(case when is_in_listed_group then 1 else 0 end) over (
-                        partition by customer_id, group_key, rule_set, condition_key
+                        partition by customer_id, evaluation_date, group_key, rule_set, condition_key
                     )',
-                    'count(*) over (partition by customer_id, group_key, rule_set, condition_key)'
+                    'count(*) over (partition by customer_id, evaluation_date, group_key, rule_set, condition_key)'
                 ) }}
             -- A range row is its own condition; rows of one list qualifier are alternatives.
             else max(case when row_passed then 1 else 0 end) over (
-                partition by customer_id, group_key, rule_set, condition_key
+                partition by customer_id, evaluation_date, group_key, rule_set, condition_key
             ) = 1
         end as condition_passed
     from evaluated
@@ -141,7 +162,7 @@ rule_sets as (
     select
         *,
         min(case when condition_passed then 1 else 0 end) over (
-            partition by customer_id, group_key, rule_set
+            partition by customer_id, evaluation_date, group_key, rule_set
         ) = 1 as rule_set_passed
     from conditions
 
@@ -165,11 +186,12 @@ final as (
         cast(rule_sets.condition_passed as boolean) as condition_passed,
         cast(rule_sets.rule_set_passed as boolean) as rule_set_passed,
         cast(members.customer_id is not null as boolean) as is_member,
-        {{ as_of_date() }} as as_of_date
+        cast(rule_sets.evaluation_date as date) as as_of_date
     from rule_sets
     left join members
         on
             rule_sets.customer_id = members.customer_id
+            and rule_sets.evaluation_date = members.evaluation_date
             and rule_sets.group_key = members.group_key
 
 )

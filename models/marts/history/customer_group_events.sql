@@ -1,10 +1,10 @@
 {{ config(
     incremental_strategy=upsert_incremental_strategy(),
     unique_key='event_id',
-    pre_hook="{{ roll_back_from_as_of_date('occurred_on') }}",
+    pre_hook="{{ roll_back_from_run_start('occurred_on') }}",
 ) }}
 {#- The event log: one row per change of membership, read off the stays
-    this run opened (added) and closed (removed). event_id is a hash of the
+    this run opened (added) and closed (removed) on the dates it processed. event_id is a hash of the
     change itself, so the same change gets the same id whichever run computed
     it, and a rerun replaces rather than repeats. Never rebuilt by
     --full-refresh. -#}
@@ -17,7 +17,7 @@ with
 stays as (
 
     select * from {{ ref('customer_group_membership_history') }}
-    where valid_from >= {{ as_of_date() }} or valid_to >= {{ as_of_date() }}
+    where valid_from >= {{ run_start_date() }} or valid_to >= {{ run_start_date() }}
 
 ),
 
@@ -41,7 +41,7 @@ added as (
         stays.entry_source as membership_source,
         stays.entry_definition_version as definition_version
     from stays
-    where stays.valid_from >= {{ as_of_date() }}
+    where stays.valid_from >= {{ run_start_date() }}
 
 ),
 
@@ -58,7 +58,7 @@ removed as (
     from stays
     left join definitions
         on stays.group_key = definitions.group_key
-    where stays.valid_to >= {{ as_of_date() }}
+    where stays.valid_to >= {{ run_start_date() }}
 
 ),
 

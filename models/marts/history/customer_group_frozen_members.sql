@@ -1,9 +1,10 @@
 {{ config(
     incremental_strategy='append',
-    pre_hook="{{ roll_back_from_as_of_date('frozen_on') }}",
+    pre_hook="{{ roll_back_from_run_start('frozen_on') }}",
 ) }}
 {#- The lists of fixed segments and audiences, frozen by the first run on or
-    after their created_on (frozen_on: that run's date) from the values as of
+    after their created_on (frozen_on: the first date that run processes on
+    or after created_on) from the values as of
     created_on, whatever the date of that run: the list is the group's
     members on evaluation_date = created_on (SPEC §3). Later runs edit the
     list with manual actions only. Never rebuilt by --full-refresh.
@@ -25,7 +26,8 @@ frozen_now as (
 
     select
         members.group_key,
-        members.customer_id
+        members.customer_id,
+        definitions.created_on
     from {{ ref('int_customer_groups_evaluated_by_date') }} as members
     inner join {{ ref('customer_group_definitions') }} as definitions
         on
@@ -44,7 +46,11 @@ final as (
     select
         cast(group_key as {{ dbt.type_string() }}) as group_key,
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
-        {{ as_of_date() }} as frozen_on
+        -- The first date this run processes on or after created_on.
+        cast(
+            case when created_on > {{ run_start_date() }} then created_on else {{ run_start_date() }} end
+            as date
+        ) as frozen_on
     from frozen_now
 
 )

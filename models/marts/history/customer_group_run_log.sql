@@ -1,11 +1,13 @@
 {{ config(
     incremental_strategy='append',
-    pre_hook="{{ roll_back_from_as_of_date('as_of_date') }}",
+    pre_hook="{{ roll_back_from_run_start('as_of_date') }}",
 ) }}
 {#- One row per group for every date processed: the definition version in
     force, members, entered and left that day, and when a fixed list was
-    frozen. The last date here is the date history has reached. Never rebuilt
-    by --full-refresh. -#}
+    frozen. A backfill run writes a row for each date of its range. The last
+    date here is the date history has reached: written last, it is the
+    commit marker of a run (guard_customer_group_run). Never rebuilt by
+    --full-refresh. -#}
 {%- set text = dbt.type_string() %}
 -- depends_on: {{ ref('customer_group_frozen_members') }}
 
@@ -19,9 +21,18 @@ definitions as (
 
 ),
 
+run_days as (
+
+    select evaluation_date as as_of_date
+    from {{ ref('int_evaluation_dates') }}
+    where is_run_date
+
+),
+
 history as (
 
     select * from {{ ref('customer_group_membership_history') }}
+    where valid_to is null or valid_to >= {{ run_start_date() }}
 
 ),
 
@@ -34,31 +45,39 @@ previous_freezes as (
 ignored_actions as (
 
     select
-        group_key,
+        run_days.as_of_date,
+        outcomes.group_key,
         count(*) as ignored_actions
-    from {{ ref('customer_group_action_outcomes') }}
-    where outcome != 'applied'
-    group by group_key
+    from {{ ref('customer_group_action_outcomes') }} as outcomes
+    inner join run_days
+        on outcomes.acted_on <= run_days.as_of_date
+    where outcomes.outcome != 'applied'
+    group by run_days.as_of_date, outcomes.group_key
 
 ),
 
 movement as (
 
     select
-        group_key,
-        sum(case when valid_to is null then 1 else 0 end) as members,
-        sum(case when valid_from = {{ as_of_date() }} then 1 else 0 end) as entered,
-        sum(case when valid_to = {{ as_of_date() }} then 1 else 0 end) as left_group
+        run_days.as_of_date,
+        history.group_key,
+        sum(case when history.valid_to is null or history.valid_to > run_days.as_of_date then 1 else 0 end)
+            as members,
+        sum(case when history.valid_from = run_days.as_of_date then 1 else 0 end) as entered,
+        sum(case when history.valid_to = run_days.as_of_date then 1 else 0 end) as left_group
     from history
-    where valid_to is null or valid_to = {{ as_of_date() }}
-    group by group_key
+    inner join run_days
+        on
+            history.valid_from <= run_days.as_of_date
+            and (history.valid_to is null or history.valid_to >= run_days.as_of_date)
+    group by run_days.as_of_date, history.group_key
 
 ),
 
 final as (
 
     select
-        {{ as_of_date() }} as as_of_date,
+        cast(run_days.as_of_date as date) as as_of_date,
         cast(definitions.group_key as {{ text }}) as group_key,
         cast(definitions.definition_version as {{ text }}) as definition_version,
         cast(definitions.is_enabled as boolean) as is_enabled,
@@ -69,16 +88,26 @@ final as (
         cast(
             case
                 when previous_freezes.frozen_on is not null then previous_freezes.frozen_on
-                when definitions.recalculation = 'fixed' and {{ as_of_date() }} >= definitions.created_on
-                    then {{ as_of_date() }}
+                when definitions.recalculation = 'fixed' and run_days.as_of_date >= definitions.created_on
+                    then case
+                        when definitions.created_on > {{ run_start_date() }} then definitions.created_on
+                        else {{ run_start_date() }}
+                    end
             end
             as date
         ) as frozen_on,
         cast('{{ "backfill" if is_backfill_run() else "daily_run" }}' as {{ text }}) as recorded_by
-    from definitions
-    left join movement on definitions.group_key = movement.group_key
+    from run_days
+    cross join definitions
+    left join movement
+        on
+            run_days.as_of_date = movement.as_of_date
+            and definitions.group_key = movement.group_key
     left join previous_freezes on definitions.group_key = previous_freezes.group_key
-    left join ignored_actions on definitions.group_key = ignored_actions.group_key
+    left join ignored_actions
+        on
+            run_days.as_of_date = ignored_actions.as_of_date
+            and definitions.group_key = ignored_actions.group_key
 
 )
 

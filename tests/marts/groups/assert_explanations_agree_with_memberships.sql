@@ -37,6 +37,7 @@ explained as (
         on explanations.customer_id = sampled_customers.customer_id
     inner join flexi_rule_groups
         on explanations.group_key = flexi_rule_groups.group_key
+    where explanations.as_of_date = {{ as_of_date() }}
     group by explanations.customer_id, explanations.group_key
 
 ),
