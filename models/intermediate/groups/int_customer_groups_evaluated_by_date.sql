@@ -1,369 +1,41 @@
-{#-
-    Final membership of every group on each evaluation date of the run
-    (int_evaluation_dates: as_of_date, and the created_on of the fixed groups
-    it freezes), one row per customer, group and date, evaluated level by level:
-    groups that reference no group first (nesting depth 0), then groups whose
-    references are all at lower depths, and so on, so relation qualifiers
-    read the referenced groups' final membership on the same date, at any
-    depth.
-
-    A rule set holds when the customer passes every one of its conditions;
-    a rule group's members are the customers for whom any rule set holds.
-    Then the group type decides (apply_group_type_to_members): flexi groups
-    take the qualifying customers, `none` groups follow manual actions, fixed
-    segments and audiences keep their frozen list edited by manual actions.
-    A fixed list not frozen by an earlier run is the group's rule members on
-    the row for evaluation_date = created_on (less an audience's exclusions),
-    whatever the date of the run (SPEC §3); it holds on every evaluation
-    date from created_on on.
-    Disabled groups have no members and so count as empty where referenced.
--#}
-{%- set max_depth = var('max_group_nesting_depth') | int -%}
+{#- A view: the depth models hold the rows; this unions them without
+    writing the memberships again. -#}
+{{ config(materialized='view') }}
+{#- Final membership of every group on each evaluation date of the run
+    (int_evaluation_dates), one row per customer, group and date: the
+    union of the models that evaluate one nesting depth each
+    (int_customer_groups_evaluated_at_depth_<depth>, macro
+    evaluate_customer_groups_at_depth), each group at its own depth. -#}
+{%- set depths = customer_group_evaluation_depths() -%}
+{%- if var('max_group_nesting_depth') | int > depths | last -%}
+    {{ exceptions.raise_compiler_error(
+        "var max_group_nesting_depth is " ~ var('max_group_nesting_depth') ~ ", but group evaluation has models"
+        ~ " for depths 0 to " ~ depths | last ~ " only: add models int_customer_groups_evaluated_at_depth_<depth>"
+        ~ " up to the new limit (each one line, like the others) and list their depths in macro"
+        ~ " customer_group_evaluation_depths."
+    ) }}
+{%- endif %}
 
 with
 
-definitions as (
-
-    select * from {{ ref('int_customer_group_definitions_checked') }}
-    where is_enabled
-
-),
-
-customers as (
-
-    select
-        customer_id,
-        evaluation_date
-    from {{ ref('int_customer_metrics_by_date') }}
-
-),
-
-qualifiers as (
-
-    select qualifiers.*
-    from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
-    inner join definitions
-        on qualifiers.group_key = definitions.group_key
-    where definitions.qualifier_method != 'none'
-
-),
-
-rule_sets as (
-
-    select
-        qualifiers.group_key,
-        qualifiers.rule_set,
-        definitions.nesting_depth,
-        count(distinct case when qualifiers.qualifier_kind = 'relation' then qualifiers.condition_key end)
-            as relation_conditions,
-        count(distinct case
-            when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group')
-                then qualifiers.condition_key
-        end) as positive_relation_conditions,
-        count(distinct case when qualifiers.qualifier_kind != 'relation' then qualifiers.condition_key end)
-            as other_conditions
-    from qualifiers
-    inner join definitions
-        on qualifiers.group_key = definitions.group_key
-    group by qualifiers.group_key, qualifiers.rule_set, definitions.nesting_depth
-
-),
-
--- One row per listed group of each relation condition.
-relation_conditions as (
-
-    select
-        listed.*,
-        definitions.nesting_depth,
-        count(*) over (partition by listed.group_key, listed.rule_set, listed.condition_key) as listed_groups
-    from (
-        select distinct
-            group_key,
-            rule_set,
-            condition_key,
-            qualifier,
-            referenced_group_key
-        from qualifiers
-        where qualifier_kind = 'relation'
-    ) as listed
-    inner join definitions
-        on listed.group_key = definitions.group_key
-
-),
-
--- Customers passing every condition of a rule set that reads no other group.
-matched_rule_sets as (
-
-    select
-        rule_sets_matched.customer_id,
-        rule_sets_matched.evaluation_date,
-        rule_sets_matched.group_key,
-        rule_sets_matched.rule_set,
-        rule_sets.nesting_depth,
-        rule_sets.relation_conditions
-    from {{ ref('int_customer_group_rule_sets_matched') }} as rule_sets_matched
-    inner join rule_sets
-        on
-            rule_sets_matched.group_key = rule_sets.group_key
-            and rule_sets_matched.rule_set = rule_sets.rule_set
-
-),
-
-manual_decisions as (
-
-    select
-        resolved.*,
-        definitions.nesting_depth
-    from {{ ref('int_customer_group_actions_resolved') }} as resolved
-    inner join definitions
-        on resolved.group_key = definitions.group_key
-    inner join customers
-        on
-            resolved.customer_id = customers.customer_id
-            and resolved.evaluation_date = customers.evaluation_date
-
-),
-
-audience_exclusions as (
-
-    select * from {{ ref('int_audience_exclusions_identified') }}
-
-),
-
-previous_freezes as (
-
-    {{ previous_freezes_sql() }}
-
-),
-
-previous_frozen_members as (
-
-    {{ previous_frozen_members_sql() }}
-
-),
-
-{% for level in range(max_depth + 1) %}
-    {% if level > 0 %}
-        -- Final members of the lower levels, of the groups referenced at this level.
-        level_{{ level }}_referenced_members as {{ materialized_cte() }} (
-
-            select
-                lower_members.customer_id,
-                lower_members.evaluation_date,
-                lower_members.group_key
-            from (
-                {% for lower in range(level) %}
-                    select
-                        customer_id,
-                        evaluation_date,
-                        group_key
-                    from level_{{ lower }}_members
-                    {% if not loop.last %}union all{% endif %}
-                {% endfor %}
-            ) as lower_members
-            where lower_members.group_key in (
-                select relation_conditions.referenced_group_key from relation_conditions
-                where relation_conditions.nesting_depth = {{ level }}
-            )
-
-        ),
-
-        -- Who a relation rule set at this level can still hold for: those who pass
-        -- its other conditions; else, with a positive relation, those in one of the
-        -- groups it lists; else (only negative relations) everyone.
-        level_{{ level }}_relation_candidates as (
-
-            select
-                customer_id,
-                evaluation_date,
-                group_key,
-                rule_set
-            from matched_rule_sets
-            where nesting_depth = {{ level }} and relation_conditions > 0
-
-            union all
-
-            select distinct
-                members.customer_id,
-                members.evaluation_date,
-                rule_sets.group_key,
-                rule_sets.rule_set
-            from rule_sets
-            inner join relation_conditions as conditions
-                on
-                    rule_sets.group_key = conditions.group_key
-                    and rule_sets.rule_set = conditions.rule_set
-            inner join level_{{ level }}_referenced_members as members
-                on conditions.referenced_group_key = members.group_key
-            where
-                rule_sets.nesting_depth = {{ level }}
-                and rule_sets.other_conditions = 0
-                and conditions.qualifier in ('in_any_customer_group', 'in_all_customer_group')
-
-            union all
-
-            select
-                customers.customer_id,
-                customers.evaluation_date,
-                rule_sets.group_key,
-                rule_sets.rule_set
-            from rule_sets
-            cross join customers
-            where
-                rule_sets.nesting_depth = {{ level }}
-                and rule_sets.relation_conditions > 0
-                and rule_sets.other_conditions = 0
-                and rule_sets.positive_relation_conditions = 0
-
-        ),
-
-        level_{{ level }}_relation_counts as (
-
-            select
-                candidates.customer_id,
-                candidates.evaluation_date,
-                conditions.group_key,
-                conditions.rule_set,
-                conditions.condition_key,
-                conditions.qualifier,
-                conditions.listed_groups,
-                count(members.group_key) as listed_groups_in
-            from level_{{ level }}_relation_candidates as candidates
-            inner join relation_conditions as conditions
-                on
-                    candidates.group_key = conditions.group_key
-                    and candidates.rule_set = conditions.rule_set
-            left join level_{{ level }}_referenced_members as members
-                on
-                    candidates.customer_id = members.customer_id
-                    and candidates.evaluation_date = members.evaluation_date
-                    and conditions.referenced_group_key = members.group_key
-            group by
-                candidates.customer_id,
-                candidates.evaluation_date,
-                conditions.group_key,
-                conditions.rule_set,
-                conditions.condition_key,
-                conditions.qualifier,
-                conditions.listed_groups
-
-        ),
-
-        level_{{ level }}_relation_rule_sets_held as (
-
-            select
-                counts.customer_id,
-                counts.evaluation_date,
-                counts.group_key,
-                counts.rule_set
-            from level_{{ level }}_relation_counts as counts
-            inner join rule_sets
-                on
-                    counts.group_key = rule_sets.group_key
-                    and counts.rule_set = rule_sets.rule_set
-            where {{ relation_condition_holds('counts.qualifier', 'counts.listed_groups_in', 'counts.listed_groups') }}
-            group by
-                counts.customer_id,
-                counts.evaluation_date,
-                counts.group_key,
-                counts.rule_set,
-                rule_sets.relation_conditions
-            having count(*) = rule_sets.relation_conditions
-
-        ),
-    {% endif %}
-
-    level_{{ level }}_rule_members as {{ materialized_cte() }} (
+{% for depth in depths %}
+    depth_{{ depth }} as (
 
         select
             customer_id,
             evaluation_date,
             group_key,
-            min(rule_set) as matched_rule_set
-        from (
-            select
-                customer_id,
-                evaluation_date,
-                group_key,
-                rule_set
-            from matched_rule_sets
-            where nesting_depth = {{ level }} and relation_conditions = 0
-            {% if level > 0 %}
-                union all
-                select
-                    customer_id,
-                    evaluation_date,
-                    group_key,
-                    rule_set
-                from level_{{ level }}_relation_rule_sets_held
-            {% endif %}
-        ) as held
-        group by customer_id, evaluation_date, group_key
-
-    ),
-
-    -- A fixed group's list on each evaluation date from created_on on: frozen
-    -- by an earlier run, or frozen now from its rule members on created_on
-    -- (the rows evaluated as of that date, whatever the date of this run).
-    level_{{ level }}_frozen_lists as (
-
-        select
-            previous_frozen_members.customer_id,
-            customers.evaluation_date,
-            previous_frozen_members.group_key,
-            cast(null as integer) as matched_rule_set
-        from previous_frozen_members
-        inner join definitions
-            on previous_frozen_members.group_key = definitions.group_key
-        inner join customers
-            on previous_frozen_members.customer_id = customers.customer_id
-        where
-            definitions.recalculation = 'fixed'
-            and definitions.nesting_depth = {{ level }}
-            and customers.evaluation_date >= definitions.created_on
-
-        union all
-
-        select
-            rule_members.customer_id,
-            customers.evaluation_date,
-            rule_members.group_key,
-            rule_members.matched_rule_set
-        from level_{{ level }}_rule_members as rule_members
-        inner join definitions
-            on
-                rule_members.group_key = definitions.group_key
-                and rule_members.evaluation_date = definitions.created_on
-        inner join customers
-            on
-                rule_members.customer_id = customers.customer_id
-                and definitions.created_on <= customers.evaluation_date
-        left join previous_freezes
-            on rule_members.group_key = previous_freezes.group_key
-        left join audience_exclusions
-            on
-                rule_members.customer_id = audience_exclusions.customer_id
-                and rule_members.group_key = audience_exclusions.group_key
-        where
-            definitions.recalculation = 'fixed'
-            and previous_freezes.group_key is null
-            and audience_exclusions.customer_id is null
-
-    ),
-
-    level_{{ level }}_members as {{ materialized_cte() }} (
-
-    {{ apply_group_type_to_members(
-        'level_' ~ level ~ '_rule_members', 'level_' ~ level ~ '_frozen_lists', level
-    ) }}
+            matched_rule_set,
+            membership_source
+        from {{ ref('int_customer_groups_evaluated_at_depth_' ~ depth) }}
 
     ),
 
 {% endfor %}
 final as (
 
-    {% for level in range(max_depth + 1) %}
-        select * from level_{{ level }}_members
+    {% for depth in depths %}
+        select * from depth_{{ depth }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

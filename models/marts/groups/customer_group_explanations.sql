@@ -42,7 +42,7 @@ attribute_values as (
         customer_id,
         attribute,
         attribute_name,
-        {{ dbt.listagg('attribute_value', "', '", 'order by attribute_value') }} as attribute_values
+        {{ ordered_listagg('attribute_value', "', '", ['attribute_value']) }} as attribute_values
     from {{ ref('int_customer_attributes_unioned') }}
     where held_since <= {{ as_of_date() }}
     group by customer_id, attribute, attribute_name
