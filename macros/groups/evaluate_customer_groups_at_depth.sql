@@ -150,8 +150,9 @@ previous_frozen_members as (
 
     ),
 
-    -- Final members, from the lower depths, of the groups referenced here.
-    referenced_members as (
+    -- Final members, from the lower depths, of the groups referenced here
+    -- (read twice below).
+    referenced_members as {{ materialized_cte() }} (
 
         select
             lower_members.customer_id,
