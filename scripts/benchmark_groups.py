@@ -90,7 +90,7 @@ def copy_project(destination: Path) -> Path:
     # Unit tests do not run in `dbt run`; leaving them out keeps parsing short.
     skip = shutil.ignore_patterns("*unit_tests.yml")
     for name in ["models", "macros", "seeds", "tests", "analyses"]:
-        shutil.copytree(PROJECT_DIR / name, destination / name, ignore=skip)
+        shutil.copytree(PROJECT_DIR / name, destination / name, ignore=skip, dirs_exist_ok=True)
     for name in ["dbt_project.yml", "selectors.yml"]:
         shutil.copy(PROJECT_DIR / name, destination / name)
     return destination
@@ -108,9 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"work dir: {work}")
     for customers in args.customers:
         db_path = work / f"customers_{customers}.duckdb"
-        started = time.perf_counter()
-        generate(str(db_path), customers=customers, seed=11, as_of=args.as_of, progress=False)
-        print(f"{customers:>9,} customers: generated in {time.perf_counter() - started:.1f} s")
+        if db_path.exists():
+            # A rerun in the same --work-dir reuses the generated data.
+            print(f"{customers:>9,} customers: reusing {db_path}")
+        else:
+            started = time.perf_counter()
+            generate(str(db_path), customers=customers, seed=11, as_of=args.as_of, progress=False)
+            print(f"{customers:>9,} customers: generated in {time.perf_counter() - started:.1f} s")
         for groups in args.groups:
             project_dir = copy_project(work / f"project_{customers}_{groups}")
             write_definitions(project_dir / "seeds", groups, seed=groups)

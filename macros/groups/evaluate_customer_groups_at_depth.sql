@@ -23,10 +23,21 @@
     date from created_on on.
     Disabled groups have no members and so count as empty where referenced.
 -#}
+{#- The depths evaluated: 0 to var max_group_nesting_depth, each by its
+    model (a depth model above the limit is disabled). Models exist for
+    depths 0 to 8: a higher limit needs more of them. -#}
 {% macro customer_group_evaluation_depths() -%}
-    {#- The depths that have a model: 0 to 8 (var max_group_nesting_depth
-        may be lower, never higher; see int_customer_groups_evaluated_by_date). -#}
-    {{ return(range(9)) }}
+    {%- set highest_model = 8 -%}
+    {%- set limit = var('max_group_nesting_depth') | int -%}
+    {%- if limit > highest_model -%}
+        {{ exceptions.raise_compiler_error(
+            "var max_group_nesting_depth is " ~ limit ~ ", but group evaluation has models for depths 0 to "
+            ~ highest_model ~ " only: add models int_customer_groups_evaluated_at_depth_<depth> up to the"
+            ~ " new limit (each like the others) and raise highest_model in macro"
+            ~ " customer_group_evaluation_depths."
+        ) }}
+    {%- endif -%}
+    {{ return(range(limit + 1)) }}
 {%- endmacro %}
 
 {% macro evaluate_customer_groups_at_depth(depth) %}

@@ -5,16 +5,9 @@
     (int_evaluation_dates), one row per customer, group and date: the
     union of the models that evaluate one nesting depth each
     (int_customer_groups_evaluated_at_depth_<depth>, macro
-    evaluate_customer_groups_at_depth), each group at its own depth. -#}
-{%- set depths = customer_group_evaluation_depths() -%}
-{%- if var('max_group_nesting_depth') | int > depths | last -%}
-    {{ exceptions.raise_compiler_error(
-        "var max_group_nesting_depth is " ~ var('max_group_nesting_depth') ~ ", but group evaluation has models"
-        ~ " for depths 0 to " ~ depths | last ~ " only: add models int_customer_groups_evaluated_at_depth_<depth>"
-        ~ " up to the new limit (each one line, like the others) and list their depths in macro"
-        ~ " customer_group_evaluation_depths."
-    ) }}
-{%- endif %}
+    evaluate_customer_groups_at_depth), each group at its own depth, up to
+    var max_group_nesting_depth. -#}
+{%- set depths = customer_group_evaluation_depths() %}
 
 with
 
