@@ -56,7 +56,7 @@ attribute_values as (
         explained_dates.evaluation_date,
         attributes.attribute,
         attributes.attribute_name,
-        {{ dbt.listagg('attributes.attribute_value', "', '", 'order by attributes.attribute_value') }}
+        {{ ordered_listagg('attributes.attribute_value', "', '", ['attributes.attribute_value']) }}
             as attribute_values
     from {{ ref('int_customer_attributes_unioned') }} as attributes
     inner join explained_dates
