@@ -50,7 +50,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.benchmark_groups import GROUP_EVALUATION, copy_project, write_definitions  # noqa: E402
-from scripts.generate_data import generate  # noqa: E402
+from scripts.generate_data import TABLES, generate  # noqa: E402
 from scripts.pipeline import PROJECT_DIR, later_day_command, write_profiles  # noqa: E402
 from scripts.simulate import BASELINE_CUSTOMERS, evolve_day  # noqa: E402
 
@@ -241,6 +241,46 @@ def evolve(db_path: Path, day: date, customers: int) -> None:
         con.close()
 
 
+# Raw id columns that name a row of a generated table (products are shared).
+SHARDED_ID_COLUMNS = {"id", "customer_id", "sale_id", "subscription_id", "subscription_renewal_id"}
+
+
+def generate_raw(raw: Path, customers: int, as_of: date, shard_customers: int) -> None:
+    """scripts/generate_data.py's data for ``customers``; above
+    ``shard_customers`` it is generated in shards (the generator holds a whole
+    table in memory: ~2.7 GB at 1M customers) with their own seeds, each
+    shard's ids prefixed with its number (``cus_3_0000012``), then appended
+    into one schema. Products come from the first shard."""
+    if customers <= shard_customers:
+        generate(str(raw), customers=customers, seed=SEED, as_of=as_of, schema=SCHEMA, progress=False)
+        return
+    shards = -(-customers // shard_customers)
+    for shard in range(shards):
+        size = min(shard_customers, customers - shard * shard_customers)
+        schema = f"shard_{shard}"
+        generate(str(raw), customers=size, seed=SEED + shard, as_of=as_of, schema=schema, progress=False)
+        con = duckdb.connect(str(raw))
+        try:
+            con.execute(f"create schema if not exists {SCHEMA}")
+            for table in TABLES:
+                if table == "product" and shard > 0:
+                    continue
+                columns = [row[0] for row in con.execute(f"describe {schema}.{table}").fetchall()]
+                select = ", ".join(
+                    f"regexp_replace({column}, '^([a-z]+)_', '\\1_{shard}_') as {column}"
+                    if column in SHARDED_ID_COLUMNS and table != "product" else column
+                    for column in columns
+                )
+                if shard == 0:
+                    con.execute(f"create or replace table {SCHEMA}.{table} as select {select} from {schema}.{table}")
+                else:
+                    con.execute(f"insert into {SCHEMA}.{table} select {select} from {schema}.{table}")
+            con.execute(f"drop schema {schema} cascade")
+        finally:
+            con.close()
+        console.print(f"shard {shard + 1}/{shards} generated")
+
+
 def measure_floor(raw: Path, as_of: date, repeats: int) -> Measure:
     with (PROJECT_DIR / "seeds" / "currency_rates.csv").open() as handle:
         rates = ", ".join(f"('{row['iso_currency']}', {row['rate_to_reporting']})" for row in csv.DictReader(handle))
@@ -274,7 +314,7 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
     raw = work / f"raw_{customers}.duckdb"
     if not raw.exists():
         started = time.perf_counter()
-        generate(str(raw), customers=customers, seed=SEED, as_of=as_of, schema=SCHEMA, progress=False)
+        generate_raw(raw, customers, as_of, args.shard_customers)
         console.print(f"{customers:,} customers generated in {time.perf_counter() - started:.0f} s")
     results: dict[str, Measure] = {"floor": measure_floor(raw, as_of, args.repeats)}
     console.print(f"floor: {results['floor'].median:.1f} s")
@@ -381,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--groups", type=int, nargs="*", default=[10, 200], help="group counts to compare (none: skip)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 6, 30))
+    parser.add_argument(
+        "--shard-customers", type=int, default=1_000_000, help="generate larger data in shards of this many customers"
+    )
     parser.add_argument("--work-dir", type=Path, default=None, help="default: a new folder in /tmp")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses in --work-dir")
     parser.add_argument("--output", type=Path, default=None, help="default docs/benchmarks/benchmark_<customers>.md")
