@@ -395,7 +395,7 @@ def render(customers: int, results: dict[str, Measure], args: argparse.Namespace
     lines = [
         f"### {customers:,} customers",
         "",
-        f"{args.threads} dbt threads, DuckDB memory_limit {os.environ.get('CUSTOMER_GROUPS_DUCKDB_MEMORY_LIMIT', '3GB')},"
+        f"{args.threads} dbt threads, DuckDB memory_limit {os.environ.get('CUSTOMER_GROUPS_DUCKDB_MEMORY_LIMIT', '4GB')},"
         f" median of {args.repeats} (`python scripts/benchmark.py --customers {customers}"
         f" --repeats {args.repeats} --history-days {args.history_days}`)",
         "",

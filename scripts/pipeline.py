@@ -118,7 +118,7 @@ def require_duckdb_warehouse(tool: str, db_path: Path | None = None) -> None:
 
 # DuckDB may otherwise take 80 % of the machine's memory; above the limit it
 # spills to the temp directory (README, "Sizing memory and threads").
-DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
 
 
 def duckdb_config_options(db_path: Path) -> dict[str, str]:
