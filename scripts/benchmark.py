@@ -51,7 +51,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.benchmark_groups import GROUP_EVALUATION, copy_project, write_definitions  # noqa: E402
 from scripts.generate_data import TABLES, generate  # noqa: E402
-from scripts.pipeline import PROJECT_DIR, later_day_command, write_profiles  # noqa: E402
+from scripts.pipeline import PROJECT_DIR, duckdb_config_options, later_day_command, write_profiles  # noqa: E402
 from scripts.simulate import BASELINE_CUSTOMERS, evolve_day  # noqa: E402
 
 console = Console()
@@ -395,7 +395,7 @@ def render(customers: int, results: dict[str, Measure], args: argparse.Namespace
     lines = [
         f"### {customers:,} customers",
         "",
-        f"{args.threads} dbt threads, DuckDB memory_limit {os.environ.get('CUSTOMER_GROUPS_DUCKDB_MEMORY_LIMIT', '4GB')},"
+        f"{args.threads} dbt threads, DuckDB memory_limit {duckdb_config_options(PROJECT_DIR)['memory_limit']},"
         f" median of {args.repeats} (`python scripts/benchmark.py --customers {customers}"
         f" --repeats {args.repeats} --history-days {args.history_days}`)",
         "",
