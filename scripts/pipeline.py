@@ -145,6 +145,23 @@ def require_duckdb_warehouse(tool: str, db_path: Path | None = None) -> None:
         raise SystemExit(f"no DuckDB warehouse at {db_path}: build one first (bash scripts/demo.sh or dbt build)")
 
 
+# DuckDB may otherwise take 80 % of the machine's memory; above the limit it
+# spills to the temp directory (README, "Sizing memory and threads").
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def duckdb_config_options(db_path: Path) -> dict[str, str]:
+    """What profiles.yml.example's duckdb target sets when it opens the
+    DuckDB file ``db_path``: the memory limit and the folder it spills to
+    (CUSTOMER_GROUPS_DUCKDB_MEMORY_LIMIT / _TEMP_DIRECTORY override them).
+    Connection-time options: DuckDB refuses to move the temp directory once
+    a session has used it."""
+    return {
+        "memory_limit": os.environ.get("CUSTOMER_GROUPS_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
+        "temp_directory": os.environ.get("CUSTOMER_GROUPS_DUCKDB_TEMP_DIRECTORY", f"{db_path}.tmp"),
+    }
+
+
 def write_profiles(
     profiles_dir: Path,
     db_path: Path | None = None,
@@ -163,7 +180,13 @@ def write_profiles(
         target, output = "postgres", postgres.profile_output(threads)
     elif db_path is not None:
         target = "duckdb"
-        output = {"type": "duckdb", "path": str(db_path), "threads": threads, "settings": {"TimeZone": "UTC"}}
+        output = {
+            "type": "duckdb",
+            "path": str(db_path),
+            "threads": threads,
+            "settings": {"TimeZone": "UTC"},
+            "config_options": duckdb_config_options(db_path),
+        }
     else:
         raise ValueError("write_profiles needs a DuckDB db_path or a PostgresTarget")
     profile = {PROFILE_NAME: {"target": target, "outputs": {target: output}}}

@@ -1,8 +1,9 @@
 {#-
     Turns the customers who qualify by a group's rules into its final members,
-    by group type (SPEC §3), for the groups at one nesting level, on each
-    evaluation date. Reads the
-    CTEs definitions, manual_decisions and customers of the calling model.
+    by group type (SPEC §3), for the groups at one nesting depth, on each
+    evaluation date. `definitions` names the calling model's CTE of the
+    definitions of those groups; it also reads its CTE manual_decisions
+    (the resolved manual actions of those groups).
       - flexi segments and badges: the qualifying customers (source rule);
       - `none` groups: customers whose latest applied action is add (manual);
       - fixed segments and audiences: their frozen list (source frozen),
@@ -10,7 +11,7 @@
         applied action decides (remove takes a listed customer out, add puts
         an unlisted one in, source manual).
 -#}
-{% macro apply_group_type_to_members(rule_members, frozen_lists, level) %}
+{% macro apply_group_type_to_members(rule_members, frozen_lists, definitions) %}
     select
         rule_members.customer_id,
         rule_members.evaluation_date,
@@ -18,7 +19,7 @@
         rule_members.matched_rule_set,
         'rule' as membership_source
     from {{ rule_members }} as rule_members
-    inner join definitions
+    inner join {{ definitions }} as definitions
         on rule_members.group_key = definitions.group_key
     where definitions.recalculation = 'flexi'
 
@@ -47,7 +48,7 @@
         cast(null as integer) as matched_rule_set,
         'manual' as membership_source
     from manual_decisions
-    inner join definitions
+    inner join {{ definitions }} as definitions
         on manual_decisions.group_key = definitions.group_key
     left join {{ frozen_lists }} as frozen_lists
         on
@@ -55,8 +56,7 @@
             and manual_decisions.evaluation_date = frozen_lists.evaluation_date
             and manual_decisions.group_key = frozen_lists.group_key
     where
-        definitions.nesting_depth = {{ level }}
-        and manual_decisions.latest_action = 'add'
+        manual_decisions.latest_action = 'add'
         and frozen_lists.customer_id is null
         and (
             definitions.qualifier_method = 'none'

@@ -41,8 +41,17 @@
         and node.config.materialized != 'ephemeral' -%}
         {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
         {%- if relation is not none -%}
+            {#- A model whose meta names a customer_test_sample_column (the
+                explanations view: customers x groups x qualifier rows) is
+                scanned on the hashed sample of customers of
+                in_customer_test_sample: its texts come from models scanned
+                whole (seeds, metrics, attributes), and a value of a group
+                or qualifier row shows for every customer, sampled or not. -#}
+            {%- set sample_column = node.config.get('meta', {}).get('customer_test_sample_column') -%}
+            {%- set scanned = relation if not sample_column else
+                '(select * from ' ~ relation ~ ' where ' ~ in_customer_test_sample(sample_column) ~ ')' -%}
             {%- for column in adapter.get_columns_in_relation(relation) if is_text_column(column) -%}
-                {%- do scans.append({'model': node.name, 'relation': relation, 'column': column.name}) -%}
+                {%- do scans.append({'model': node.name, 'relation': scanned, 'column': column.name}) -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}

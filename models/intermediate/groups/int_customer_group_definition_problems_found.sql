@@ -3,6 +3,8 @@
     evaluation (see customer_group_definitions' pre-hook). -#}
 {%- set text = dbt.type_string() -%}
 {%- set q = "'" -%}
+{#- A depth of this many steps means "at least" that deep. -#}
+{%- set max_walk_steps = group_dependency_walk_steps() -%}
 {%- set group_checks = [
     ("group_key is null", ["'a group needs a group_key'"]),
     ("group_key is not null and not " ~ matches_pattern('group_key', '[a-z][a-z0-9_]*'),
@@ -162,9 +164,13 @@ problems as (
         cast(null as integer) as rule_set,
         cast(null as {{ text }}) as qualifier,
         {{ dbt.concat([
-            "'groups nest ' ",
+            "'groups nest '",
+            "case when dependencies.nesting_depth >= " ~ max_walk_steps ~ " then 'at least ' else '' end",
             "cast(dependencies.nesting_depth as " ~ text ~ ")",
-            "' levels deep below this one; the limit is var max_group_nesting_depth = " ~ var('max_group_nesting_depth') ~ "'",
+            "' levels deep below this one'",
+            "case when dependencies.nesting_depth >= " ~ max_walk_steps
+                ~ " then ' (or lead into a cycle of more groups)' else '' end",
+            "'; the limit is var max_group_nesting_depth = " ~ var('max_group_nesting_depth') ~ "'",
         ]) }} as problem
     from dependencies
     inner join first_group_rows as owning_groups

@@ -31,14 +31,14 @@ qualifier_fingerprints as (
         group_key,
         count(*) as qualifier_rows,
         count(distinct rule_set) as rule_sets,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             dbt.concat([
                 "cast(rule_set as " ~ text ~ ")", "'|'", "qualifier", "'|'",
                 "coalesce(min_value_text, '')", "'|'", "coalesce(max_value_text, '')", "'|'",
                 "coalesce(qualifier_name, '')", "'|'", "coalesce(qualifier_value, '')",
             ]),
             "';'",
-            "order by rule_set, qualifier, min_value_text, max_value_text, qualifier_name, qualifier_value"
+            ["rule_set", "qualifier", "min_value_text", "max_value_text", "qualifier_name", "qualifier_value"]
         ) }} as qualifier_fingerprint
     from qualifiers
     group by group_key

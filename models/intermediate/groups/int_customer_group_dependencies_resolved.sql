@@ -1,8 +1,17 @@
 {#- Walks the "group references group" graph: every path from each group
     through its relation qualifiers. Gives each group its nesting depth (the
     longest path below it: groups are evaluated in that order) and finds
-    cycles, with their path for the error message. -#}
-with recursive
+    cycles, with their path for the error message.
+
+    No recursive CTE (Spark has none): the walk takes one step per CTE, up
+    to group_dependency_walk_steps() = max_group_nesting_depth + 2 steps. That finds every depth up to one
+    past the limit exactly, and every cycle of up to that many groups; a
+    walk still going after the last step means the group nests at least
+    that deep (or sits on a longer cycle): too deep either way, which
+    int_customer_group_definition_problems_found reports. -#}
+{%- set max_steps = group_dependency_walk_steps() -%}
+
+with
 
 groups as (
 
@@ -23,7 +32,8 @@ edges as (
 
 ),
 
-walks as (
+-- Walks of one step: every reference.
+walks_1 as (
 
     select
         group_key as start_group_key,
@@ -34,24 +44,44 @@ walks as (
         group_key = referenced_group_key as closes_cycle
     from edges
 
-    union all
+),
 
-    select
-        walks.start_group_key,
-        edges.referenced_group_key as current_group_key,
-        {{ dbt.concat(["walks.visited", "edges.referenced_group_key", "'|'"]) }} as visited,
-        {{ dbt.concat(["walks.path", "' -> '", "edges.referenced_group_key"]) }} as path,
-        walks.steps + 1 as steps,
-        edges.referenced_group_key = walks.start_group_key as closes_cycle
-    from walks
-    inner join edges
-        on walks.current_group_key = edges.group_key
-    where
-        not walks.closes_cycle
-        and (
-            edges.referenced_group_key = walks.start_group_key
-            or {{ dbt.position("'|' || edges.referenced_group_key || '|'", 'walks.visited') }} = 0
-        )
+{% for step in range(2, max_steps + 1) %}
+    -- Walks of {{ step }} steps: one more reference from where a walk of
+    -- {{ step - 1 }} stopped, to a group not visited yet or back to its start.
+    walks_{{ step }} as (
+
+        select
+            walks.start_group_key,
+            edges.referenced_group_key as current_group_key,
+            {{ dbt.concat(["walks.visited", "edges.referenced_group_key", "'|'"]) }} as visited,
+            {{ dbt.concat(["walks.path", "' -> '", "edges.referenced_group_key"]) }} as path,
+            {{ step }} as steps,
+            edges.referenced_group_key = walks.start_group_key as closes_cycle
+        from walks_{{ step - 1 }} as walks
+        inner join edges
+            on walks.current_group_key = edges.group_key
+        where
+            not walks.closes_cycle
+            and (
+                edges.referenced_group_key = walks.start_group_key
+                or {{ dbt.position(dbt.concat(["'|'", "edges.referenced_group_key", "'|'"]), 'walks.visited') }} = 0
+            )
+
+    ),
+
+{% endfor %}
+walks as (
+
+    {% for step in range(1, max_steps + 1) %}
+        select
+            start_group_key,
+            path,
+            steps,
+            closes_cycle
+        from walks_{{ step }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -100,7 +100,7 @@ flag_passes as (
         qualifiers.seed_row_id
     from qualifiers
     inner join customers
-        on {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} = (not customers.has_sales)
+        on {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} != customers.has_sales
     where qualifiers.qualifier = 'has_no_sales'
 
 ),

@@ -1,6 +1,8 @@
 {#- A view: customers x groups x qualifier rows is too large to store, and
     it is read one customer at a time. -#}
-{{ config(materialized='view') }}
+{#- Its tests and the card-number scan read a hashed sample of customers
+    (macro in_customer_test_sample). -#}
+{{ config(materialized='view', meta={'customer_test_sample_column': 'customer_id'}) }}
 {#- Why each customer is in or out of each rule group: one row per customer,
     group and qualifier row evaluated, with the customer's value, the bounds
     or expected value, and whether the row, its condition, its rule set and
@@ -56,7 +58,7 @@ attribute_values as (
         explained_dates.evaluation_date,
         attributes.attribute,
         attributes.attribute_name,
-        {{ dbt.listagg('attributes.attribute_value', "', '", 'order by attributes.attribute_value') }}
+        {{ ordered_listagg('attributes.attribute_value', "', '", ['attributes.attribute_value']) }}
             as attribute_values
     from {{ ref('int_customer_attributes_unioned') }} as attributes
     inner join explained_dates

@@ -3,17 +3,18 @@
     group's rule sets passed in customer_group_explanations, and the
     explanations' is_member says so too. Row outcomes there come from the
     same models as evaluation; this proves the two agree end to end. Checked
-    on the first `explanation_check_customers` customers (by id, default
-    5000), so the test stays cheap on a large warehouse: the explanations
-    are a view of customers x groups x qualifier rows. -#}
+    on the hashed sample of customers of in_customer_test_sample (var
+    `customer_test_sample_below`, default 1/16 of customers): the
+    explanations are a view of customers x groups x qualifier rows, and the
+    sample's predicate on customer_id reaches its one scan of customers, so
+    the test reads a share of it on any warehouse. -#}
 with
 
 sampled_customers as (
 
     select customer_id
     from {{ ref('customer_metrics') }}
-    order by customer_id
-    limit {{ var('explanation_check_customers', 5000) | int }}
+    where {{ in_customer_test_sample('customer_id') }}
 
 ),
 
@@ -33,11 +34,11 @@ explained as (
         max(case when explanations.rule_set_passed then 1 else 0 end) = 1 as any_rule_set_passed,
         max(case when explanations.is_member then 1 else 0 end) = 1 as is_member
     from {{ ref('customer_group_explanations') }} as explanations
-    inner join sampled_customers
-        on explanations.customer_id = sampled_customers.customer_id
     inner join flexi_rule_groups
         on explanations.group_key = flexi_rule_groups.group_key
-    where explanations.as_of_date = {{ as_of_date() }}
+    where
+        explanations.as_of_date = {{ as_of_date() }}
+        and {{ in_customer_test_sample('explanations.customer_id') }}
     group by explanations.customer_id, explanations.group_key
 
 ),

@@ -1,0 +1,13 @@
+{#- Fails for every row where any of `columns` is NULL: several not_null
+    checks in one read of the model, for relations whose every read is
+    expensive (the explanations view recomputes on each read). -#}
+{% test not_null_columns(model, columns) %}
+
+select *
+from {{ model }}
+where
+    {% for column in columns -%}
+    {{ column }} is null{% if not loop.last %} or {% endif %}
+    {% endfor %}
+
+{% endtest %}

@@ -1,0 +1,451 @@
+"""Measure the pipeline at scale against a single hand-written query.
+
+    python scripts/benchmark.py --customers 100000 1000000 [--repeats 3] [--history-days 60]
+
+For each customer count it generates the raw data once (as of --as-of), then
+measures, each the median of --repeats runs on a fresh copy of the same
+warehouse state:
+
+* **floor**: one hand-written DuckDB query over the raw tables that
+  deduplicates them, computes the SPEC metrics and the membership of 10
+  groups in a single pass (``FLOOR_SQL``): what the hardware can do;
+* **first full build**: ``dbt build`` on the raw tables (after ``dbt seed``);
+* **next day**: one simulated day of new facts (scripts/simulate.py's
+  ``evolve_day``), then the daily ``dbt build`` (no unit tests);
+* **after N days of history**: a first build N days before --as-of, the N
+  days replayed by scripts/backfill.py (real history, events and run log,
+  one run per day), then the same simulated next day and daily build: the
+  daily cost once history has accumulated (skipped with --history-days 0);
+* **10 vs 200 groups**: scripts/benchmark_groups.py's synthetic
+  definitions, timing the group-evaluation models;
+* **peak RSS** of the dbt process (``wait4``'s ``ru_maxrss``: every dbt
+  command runs as a child process, as a scheduler would run it).
+
+Prints a table of times and ratios to the floor and writes it as Markdown to
+--output (default docs/benchmarks/benchmark_<customers>.md), which the
+README quotes. Nothing is asserted: speed is measured, never tested. The
+warehouses are made under --work-dir (default a new folder in /tmp) and
+removed at the end unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.benchmark_groups import GROUP_EVALUATION, copy_project, write_definitions  # noqa: E402
+from scripts.generate_data import TABLES, generate  # noqa: E402
+from scripts.pipeline import PROJECT_DIR, duckdb_config_options, later_day_command, write_profiles  # noqa: E402
+from scripts.simulate import BASELINE_CUSTOMERS, evolve_day  # noqa: E402
+
+console = Console()
+SCHEMA = "raw_revcent"
+SEED = 11
+# The daily run after the first build: a build without the unit tests (scripts/pipeline.py).
+DAILY_BUILD = later_day_command(test=True, raw_data_changed=True)
+
+# One pass over the raw tables: latest version of each id, reporting
+# currency, the SPEC metrics per customer, and 10 groups' membership (range,
+# flag and list rules like the starter set's). The floor the pipeline is
+# compared with: it skips quarantine, history, explanations and tests.
+FLOOR_SQL = """
+with
+rates(iso_currency, rate) as (values {rates}),
+customers as (
+    select id as customer_id, to_timestamp(created_date_unix)::date as created_on
+    from {s}.customer
+    where id is not null and created_date_unix < {end_epoch}
+    qualify row_number() over (partition by id order by updated_date_unix desc nulls last) = 1
+),
+sales as (
+    select s.customer_id, s.campaign_id, lower(trim(s.status)) as status, s.is_upsell,
+        s.amount_gross * r.rate as gross, s.amount_net * r.rate as net,
+        s.created_date_unix, s.id
+    from {s}.sale as s inner join rates as r on upper(trim(s.iso_currency)) = r.iso_currency
+    where s.id is not null and s.created_date_unix < {end_epoch}
+    qualify row_number() over (partition by s.id order by s.updated_date_unix desc nulls last) = 1
+),
+sale_metrics as (
+    select customer_id,
+        count(*) filter (where status != 'void') as sales,
+        count(*) filter (where status = 'success') as successful_sales,
+        count(*) filter (where status = 'success' and is_upsell) as upsell_sales,
+        count(*) filter (where status = 'declined') as declined_sales,
+        count(*) filter (where status = 'abandoned') as abandoned_sales,
+        sum(net) filter (where status = 'success') as sales_net,
+        avg(gross) filter (where status = 'success') as average_sale,
+        to_timestamp(max(created_date_unix) filter (where status = 'success'))::date as last_sale_on,
+        arg_min(campaign_id, (created_date_unix, id)) filter (where not is_upsell) as initial_campaign
+    from sales group by customer_id
+),
+renewal_metrics as (
+    select x.customer_id,
+        count(*) as renewals,
+        count(*) filter (where lower(x.status) = 'success') as successful_renewals,
+        count(*) filter (where lower(x.status) = 'overdue') as overdue_renewals,
+        sum(x.amount_total * r.rate) filter (where lower(x.status) = 'success') as renewals_total,
+        to_timestamp(max(x.created_date_unix) filter (where lower(x.status) = 'success'))::date as last_renewal_on
+    from (select distinct * from {s}.subscription_renewal) as x
+    inner join rates as r on upper(trim(x.iso_currency)) = r.iso_currency
+    where x.created_date_unix < {end_epoch}
+    group by x.customer_id
+),
+refund_metrics as (
+    select x.customer_id, sum(x.amount * r.rate) as refunded
+    from (select distinct * from {s}.refund) as x
+    inner join rates as r on upper(trim(x.iso_currency)) = r.iso_currency
+    where x.created_date_unix < {end_epoch}
+    group by x.customer_id
+),
+chargeback_metrics as (
+    select x.customer_id, count(*) as chargebacks, sum(x.amount * r.rate) as lifetime_chargeback
+    from (select distinct * from {s}.chargeback) as x
+    inner join rates as r on upper(trim(x.iso_currency)) = r.iso_currency
+    where x.chargeback_date_unix < {end_epoch}
+    group by x.customer_id
+),
+fraud_metrics as (
+    select customer_id, count(distinct id) as fraud_detections
+    from {s}.fraud_detection
+    where fraud_detection_date_unix < {end_epoch}
+    group by customer_id
+),
+card_metrics as (
+    select customer_id,
+        arg_max(last_day(make_date(exp_year, exp_month, 1)) - date '{as_of}', created_date_unix) as days_until_card_expiry
+    from {s}.customer_card
+    where is_default and enabled and exp_month between 1 and 12 and exp_year between 1970 and 2199
+        and created_date_unix < {end_epoch}
+    group by customer_id
+),
+metrics as (
+    select c.customer_id,
+        date '{as_of}' - c.created_on as days_since_created,
+        coalesce(s.sales, 0) as sales,
+        coalesce(s.successful_sales, 0) as successful_sales,
+        coalesce(s.declined_sales, 0) as declined_sales,
+        coalesce(s.sales_net, 0) + coalesce(n.renewals_total, 0) - coalesce(f.refunded, 0) as lifetime_value,
+        s.average_sale,
+        date '{as_of}' - s.last_sale_on as days_since_last_sale,
+        coalesce(n.overdue_renewals, 0) as overdue_renewals,
+        coalesce(n.successful_renewals, 0) as successful_renewals,
+        coalesce(b.chargebacks, 0) as chargebacks,
+        coalesce(d.fraud_detections, 0) as fraud_detections,
+        k.days_until_card_expiry,
+        s.initial_campaign,
+        s.customer_id is null as has_no_sales
+    from customers as c
+    left join sale_metrics as s on c.customer_id = s.customer_id
+    left join renewal_metrics as n on c.customer_id = n.customer_id
+    left join refund_metrics as f on c.customer_id = f.customer_id
+    left join chargeback_metrics as b on c.customer_id = b.customer_id
+    left join fraud_metrics as d on c.customer_id = d.customer_id
+    left join card_metrics as k on c.customer_id = k.customer_id
+),
+memberships as (
+    select customer_id, group_key from metrics, lateral (values
+        ('vip', lifetime_value >= 1000),
+        ('repeat_buyers', successful_sales >= 2),
+        ('first_time_buyers', successful_sales = 1),
+        ('prospects', has_no_sales),
+        ('winback', days_since_last_sale between 90 and 365),
+        ('payment_recovery', declined_sales >= 1 and days_since_last_sale > 30),
+        ('subscription_save', overdue_renewals >= 1),
+        ('fraud_review', fraud_detections >= 1 or chargebacks >= 1),
+        ('card_update_needed', days_until_card_expiry <= 30),
+        ('campaign_cmp_1', initial_campaign = 'cmp_1')
+    ) as g(group_key, holds)
+    where holds
+)
+select (select count(*) from metrics) as customers, count(*) as memberships from memberships
+"""
+
+
+@dataclass
+class Measure:
+    """One measured step: its timings (seconds) and peak RSS (bytes) per repeat."""
+
+    seconds: list[float] = field(default_factory=list)
+    peak_rss: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def max_rss(self) -> int | None:
+        return max(self.peak_rss) if self.peak_rss else None
+
+
+@dataclass
+class DbtCommand:
+    """The project's dbt, run as a child process against one DuckDB file."""
+
+    db_path: Path
+    project_dir: Path = PROJECT_DIR
+    threads: int = 2
+
+    def run(self, args: Sequence[str], as_of: date, extra_vars: dict[str, object] | None = None) -> tuple[float, int]:
+        """Runs one dbt command; returns (seconds, peak RSS in bytes). Raises on failure."""
+        work = self.db_path.parent / f"{self.db_path.stem}.dbt"
+        write_profiles(work, self.db_path, threads=self.threads)
+        vars_text = "{" + ", ".join(f"{k}: '{v}'" for k, v in {"as_of_date": as_of, **(extra_vars or {})}.items()) + "}"
+        command = [
+            str(Path(sys.executable).parent / "dbt"), *args, "--quiet",
+            "--project-dir", str(self.project_dir), "--profiles-dir", str(work),
+            "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--vars", vars_text,
+        ]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert process.stdout is not None
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise RuntimeError(f"dbt {' '.join(args)} failed ({work / 'logs' / 'dbt.log'}):\n{output.decode()[-4000:]}")
+        return elapsed, usage.ru_maxrss * 1024
+
+
+def copy_warehouse(source: Path, destination: Path) -> Path:
+    """A fresh copy of a DuckDB file (and nothing of an earlier copy's state)."""
+    for stale in [destination, destination.with_suffix(".duckdb.wal")]:
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(destination.parent / f"{destination.stem}.dbt", ignore_errors=True)
+    shutil.copy(source, destination)
+    return destination
+
+
+def evolve(db_path: Path, day: date, customers: int) -> None:
+    """One simulated day of new facts (scripts/simulate.py)."""
+    con = duckdb.connect(str(db_path))
+    try:
+        evolve_day(con, day, seed=SEED, scale=customers / BASELINE_CUSTOMERS, schema=SCHEMA)
+    finally:
+        con.close()
+
+
+# Raw id columns that name a row of a generated table (products are shared).
+SHARDED_ID_COLUMNS = {"id", "customer_id", "sale_id", "subscription_id", "subscription_renewal_id"}
+
+
+def generate_raw(raw: Path, customers: int, as_of: date, shard_customers: int) -> None:
+    """scripts/generate_data.py's data for ``customers``; above
+    ``shard_customers`` it is generated in shards (the generator holds a whole
+    table in memory: ~2.7 GB at 1M customers) with their own seeds, each
+    shard's ids prefixed with its number (``cus_3_0000012``), then appended
+    into one schema. Products come from the first shard."""
+    if customers <= shard_customers:
+        generate(str(raw), customers=customers, seed=SEED, as_of=as_of, schema=SCHEMA, progress=False)
+        return
+    shards = -(-customers // shard_customers)
+    for shard in range(shards):
+        size = min(shard_customers, customers - shard * shard_customers)
+        schema = f"shard_{shard}"
+        generate(str(raw), customers=size, seed=SEED + shard, as_of=as_of, schema=schema, progress=False)
+        con = duckdb.connect(str(raw))
+        try:
+            con.execute(f"create schema if not exists {SCHEMA}")
+            for table in TABLES:
+                if table == "product" and shard > 0:
+                    continue
+                columns = [row[0] for row in con.execute(f"describe {schema}.{table}").fetchall()]
+                select = ", ".join(
+                    f"regexp_replace({column}, '^([a-z]+)_', '\\1_{shard}_') as {column}"
+                    if column in SHARDED_ID_COLUMNS and table != "product" else column
+                    for column in columns
+                )
+                if shard == 0:
+                    con.execute(f"create or replace table {SCHEMA}.{table} as select {select} from {schema}.{table}")
+                else:
+                    con.execute(f"insert into {SCHEMA}.{table} select {select} from {schema}.{table}")
+            con.execute(f"drop schema {schema} cascade")
+        finally:
+            con.close()
+        console.print(f"shard {shard + 1}/{shards} generated")
+
+
+def measure_floor(raw: Path, as_of: date, repeats: int) -> Measure:
+    with (PROJECT_DIR / "seeds" / "currency_rates.csv").open() as handle:
+        rates = ", ".join(f"('{row['iso_currency']}', {row['rate_to_reporting']})" for row in csv.DictReader(handle))
+    end_epoch = int(datetime.combine(as_of + timedelta(days=1), datetime.min.time(), UTC).timestamp())
+    sql = FLOOR_SQL.format(rates=rates, s=SCHEMA, as_of=as_of.isoformat(), end_epoch=end_epoch)
+    measure = Measure()
+    con = duckdb.connect(str(raw), read_only=True)
+    try:
+        con.execute("set enable_progress_bar = false")
+        for _ in range(repeats):
+            started = time.perf_counter()
+            con.execute(sql).fetchall()
+            measure.seconds.append(time.perf_counter() - started)
+    finally:
+        con.close()
+    return measure
+
+
+def repeat(repeats: int, step: Callable[[int], tuple[float, int]]) -> Measure:
+    measure = Measure()
+    for number in range(repeats):
+        seconds, rss = step(number)
+        measure.seconds.append(seconds)
+        measure.peak_rss.append(rss)
+    return measure
+
+
+def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dict[str, Measure]:
+    as_of: date = args.as_of
+    next_day = as_of + timedelta(days=1)
+    raw = work / f"raw_{customers}.duckdb"
+    if not raw.exists():
+        started = time.perf_counter()
+        generate_raw(raw, customers, as_of, args.shard_customers)
+        console.print(f"{customers:,} customers generated in {time.perf_counter() - started:.0f} s")
+    results: dict[str, Measure] = {"floor": measure_floor(raw, as_of, args.repeats)}
+    console.print(f"floor: {results['floor'].median:.1f} s")
+
+    built = work / f"built_{customers}.duckdb"
+
+    def full_build(number: int) -> tuple[float, int]:
+        target = copy_warehouse(raw, work / "run.duckdb")
+        dbt = DbtCommand(target, threads=args.threads)
+        dbt.run(["seed"], as_of)
+        measured = dbt.run(["build"], as_of)
+        if number == 0:
+            copy_warehouse(target, built)
+        return measured
+
+    results["first full build"] = repeat(args.repeats, full_build)
+    console.print(f"first full build: {results['first full build'].median:.1f} s")
+
+    evolved = copy_warehouse(built, work / f"evolved_{customers}.duckdb")
+    evolve(evolved, next_day, customers)
+
+    def daily(source: Path) -> Callable[[int], tuple[float, int]]:
+        def step(_: int) -> tuple[float, int]:
+            target = copy_warehouse(source, work / "run.duckdb")
+            return DbtCommand(target, threads=args.threads).run(DAILY_BUILD, next_day)
+
+        return step
+
+    results["next day"] = repeat(args.repeats, daily(evolved))
+    console.print(f"next day: {results['next day'].median:.1f} s")
+
+    if args.history_days > 0:
+        history = replay_history(raw, work / f"history_{customers}.duckdb", as_of, args.history_days, args.threads)
+        evolve(history, next_day, customers)
+        label = f"next day after {args.history_days} days of history"
+        results[label] = repeat(args.repeats, daily(history))
+        console.print(f"{label}: {results[label].median:.1f} s")
+
+    for groups in args.groups:
+        results[f"group evaluation, {groups} groups"] = measure_groups(built, work, groups, as_of, args)
+        console.print(f"{groups} groups: {results[f'group evaluation, {groups} groups'].median:.1f} s")
+    return results
+
+
+def replay_history(raw: Path, db_path: Path, as_of: date, days: int, threads: int) -> Path:
+    """A warehouse whose history holds ``days`` daily runs up to ``as_of``:
+    a first build ``days`` days before, then scripts/backfill.py's replay."""
+    from scripts.backfill import backfill
+
+    copy_warehouse(raw, db_path)
+    first = as_of - timedelta(days=days)
+    dbt = DbtCommand(db_path, threads=threads)
+    dbt.run(["seed"], first)
+    dbt.run(["build"], first)
+    started = time.perf_counter()
+    backfill(db_path, first + timedelta(days=1), as_of, progress=False)
+    console.print(f"{days} days of history replayed in {time.perf_counter() - started:.0f} s")
+    return db_path
+
+
+def measure_groups(built: Path, work: Path, groups: int, as_of: date, args: argparse.Namespace) -> Measure:
+    project_dir = work / f"project_{groups}_groups"
+    shutil.rmtree(project_dir, ignore_errors=True)
+    copy_project(project_dir)
+    write_definitions(project_dir / "seeds", groups, seed=groups)
+    target = copy_warehouse(built, work / "groups.duckdb")
+    dbt = DbtCommand(target, project_dir=project_dir, threads=args.threads)
+    dbt.run(["seed"], as_of)
+    dbt.run(["run", "--select", "+int_customer_groups_evaluated"], as_of)
+    return repeat(args.repeats, lambda _: dbt.run(["run", "--select", *GROUP_EVALUATION], as_of))
+
+
+def render(customers: int, results: dict[str, Measure], args: argparse.Namespace) -> tuple[Table, str]:
+    floor = results["floor"].median
+    table = Table(title=f"{customers:,} customers, {args.threads} dbt threads, median of {args.repeats}")
+    for column in ["what", "seconds", "× floor", "peak RSS"]:
+        table.add_column(column, justify="left" if column == "what" else "right")
+    lines = [
+        f"### {customers:,} customers",
+        "",
+        f"{args.threads} dbt threads, DuckDB memory_limit {duckdb_config_options(PROJECT_DIR)['memory_limit']},"
+        f" median of {args.repeats} (`python scripts/benchmark.py --customers {customers}"
+        f" --repeats {args.repeats} --history-days {args.history_days}`)",
+        "",
+        "| what | seconds | × floor | peak RSS of dbt |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, measure in results.items():
+        ratio = "1" if name == "floor" else f"{measure.median / floor:.1f}"
+        rss = f"{measure.max_rss / 2**30:.2f} GB" if measure.max_rss else "—"
+        table.add_row(name, f"{measure.median:.1f}", ratio, rss)
+        lines.append(f"| {name} | {measure.median:.1f} | {ratio} | {rss} |")
+    groups = [results.get(f"group evaluation, {count} groups") for count in args.groups]
+    if len(groups) == 2 and all(groups):
+        lines += ["", f"{args.groups[1]} groups take {groups[1].median / groups[0].median:.1f}× the time of {args.groups[0]}."]  # type: ignore[union-attr]
+    return table, "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--history-days", type=int, default=60)
+    parser.add_argument("--groups", type=int, nargs="*", default=[10, 200], help="group counts to compare (none: skip)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 6, 30))
+    parser.add_argument(
+        "--shard-customers", type=int, default=1_000_000, help="generate larger data in shards of this many customers"
+    )
+    parser.add_argument("--work-dir", type=Path, default=None, help="default: a new folder in /tmp")
+    parser.add_argument("--keep", action="store_true", help="keep the warehouses in --work-dir")
+    parser.add_argument("--output", type=Path, default=None, help="default docs/benchmarks/benchmark_<customers>.md")
+    args = parser.parse_args(argv)
+
+    work = Path(args.work_dir or tempfile.mkdtemp(prefix="benchmark_"))
+    work.mkdir(parents=True, exist_ok=True)
+    console.print(f"work dir: {work}")
+    try:
+        for customers in args.customers:
+            results = benchmark_scale(customers, args, work)
+            table, markdown = render(customers, results, args)
+            console.print(table)
+            output = args.output or PROJECT_DIR / "docs" / "benchmarks" / f"benchmark_{customers}.md"
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(markdown)
+            console.print(f"written to {output}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
