@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 6, 30))
     parser.add_argument("--batch-days", type=int, default=None)
     parser.add_argument("--daily-sample", type=int, default=None, help="time only this many daily runs")
-    parser.add_argument("--output", type=Path, default=Path("docs/benchmarks/backfill.md"))
+    parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--work-dir", type=Path, default=None, help="keep the warehouses here (default: a temp dir)")
     args = parser.parse_args(argv)
 
@@ -152,9 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         f"identical to the daily runs' (recorded_by aside): **{verdict}**.",
         "",
     ]
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("\n".join(lines), encoding="utf-8")
-    console.print(f"written to {args.output}")
+    output = args.output or Path(f"docs/benchmarks/backfill_{args.customers}.md")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines), encoding="utf-8")
+    console.print(f"written to {output}")
     if args.work_dir is None:
         shutil.rmtree(root, ignore_errors=True)
     return 1 if identical is False else 0
