@@ -3,7 +3,8 @@
 Generates a dataset (or takes a DuckDB file of raw tables), loads it into
 Spark (scripts/load_spark.py), seeds, then runs one day after another (the
 first a whole ``dbt build``: every model, data test and unit test; later days
-``dbt run``, as scripts/pipeline.py's daily run does) and reruns the last day.
+``dbt build`` without the unit tests, or ``dbt run`` with ``--later-days run``
+as scripts/pipeline.py's daily run does) and reruns the last day.
 Prints how long each step took.
 
     python scripts/spark_build.py                          # 500 customers, 3 days + a rerun
@@ -107,11 +108,15 @@ class SparkRun:
         rerun_last: bool = True,
         select: Sequence[str] = (),
         first_command: str = "build",
+        later_command: str = "run",
         later_exclude: Sequence[str] = (),
     ) -> Any:
         """Seed, then one run per day and a rerun of the last; returns the
         first day's dbt result. The first day is ``first_command`` (a whole
-        ``build``: models, data tests, unit tests); later days are ``run``.
+        ``build``: models, data tests, unit tests); later days are
+        ``later_command``: ``run`` (models only, as scripts/pipeline.py's
+        daily run) or ``build`` (models and data tests; unit tests do not
+        depend on the data, so they run on the first day only).
         With ``select``, every day builds only those nodes; ``later_exclude``
         leaves nodes out of the later days (e.g. ``tag:as_of_independent``
         when the raw tables do not change between days)."""
@@ -120,7 +125,8 @@ class SparkRun:
         first = None
         for index, day in enumerate([*days, days[-1]] if rerun_last else list(days)):
             label = f"day {index + 1} ({day.isoformat()})" if index < len(days) else f"rerun ({day.isoformat()})"
-            command = [first_command] if index == 0 else ["run", *(["--exclude", *later_exclude] if later_exclude else [])]
+            excluded = [*later_exclude, *(["test_type:unit"] if later_command == "build" else [])]
+            command = [first_command] if index == 0 else [later_command, *(["--exclude", *excluded] if excluded else [])]
             with self.timed(f"dbt {command[0]} {label}"):
                 result = self.project.run([*command, *selection], vars={"as_of_date": day.isoformat()})
             first = first or result
@@ -179,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-rerun", action="store_true", help="do not rerun the last day")
     parser.add_argument("--warehouse", type=Path, help="Spark warehouse folder; default: a temporary one, deleted")
     parser.add_argument("--select", nargs="*", default=[], help="dbt selection (default: everything)")
+    parser.add_argument(
+        "--later-days", choices=("build", "run"), default="build",
+        help="after day 1: `dbt build` without unit tests (default) or `dbt run` (models only)",
+    )
     args = parser.parse_args(argv)
 
     from rich.console import Console
@@ -206,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run.timings = {"generate raw data (DuckDB)": generate_seconds, **run.timings}
             copied = run.load(raw)
             console.print(f"loaded {sum(copied.values()):,} raw rows into Spark; running dbt ...")
-            run.daily_runs(days, rerun_last=not args.no_rerun, select=args.select)
+            run.daily_runs(days, rerun_last=not args.no_rerun, select=args.select, later_command=args.later_days)
             members = run.sql("select count(*) as members from customer_groups.customer_group_memberships")
             events = run.sql("select count(*) as events from customer_groups.customer_group_events")
             timings = dict(run.timings)

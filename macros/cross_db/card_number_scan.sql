@@ -35,6 +35,26 @@
 {%- endmacro %}
 
 
+{#- Whether a text expression may hold a card number: the pre-filter on one
+    value, so the scan can read each relation once and keep only the rows
+    where some column may hold one. -#}
+{% macro may_hold_card_number(expression) -%}
+    {{ return(adapter.dispatch('may_hold_card_number', 'customer_groups')(expression)) }}
+{%- endmacro %}
+
+{% macro default__may_hold_card_number(expression) -%}
+    {{ expression }} ~ {{ card_number_prefilter_pattern() }}
+{%- endmacro %}
+
+{% macro duckdb__may_hold_card_number(expression) -%}
+    regexp_matches({{ expression }}, {{ card_number_prefilter_pattern() }})
+{%- endmacro %}
+
+{% macro spark__may_hold_card_number(expression) -%}
+    {{ expression }} rlike {{ card_number_prefilter_pattern() }}
+{%- endmacro %}
+
+
 {% macro card_number_candidates(relation, column) -%}
     {{ return(adapter.dispatch('card_number_candidates', 'customer_groups')(relation, column)) }}
 {%- endmacro %}
@@ -50,7 +70,7 @@
             from {{ relation }} as scanned
             cross join lateral regexp_matches(scanned.{{ column }}, {{ card_number_digit_run_pattern() }}, 'g') as digit_runs (digit_run)
             where
-                scanned.{{ column }} ~ {{ card_number_prefilter_pattern() }}
+                {{ may_hold_card_number('scanned.' ~ column) }}
                 and scanned.{{ column }} !~ {{ hex_digest_pattern() }}
                 and scanned.{{ column }} !~ {{ decimal_number_pattern() }}
         ) as runs
@@ -76,7 +96,7 @@
             select string_split_regex(unnest(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }})), {{ card_number_separator_pattern() }}) as digit_groups
             from {{ relation }} as scanned
             where
-                regexp_matches(scanned.{{ column }}, {{ card_number_prefilter_pattern() }})
+                {{ may_hold_card_number('scanned.' ~ column) }}
                 and not regexp_matches(scanned.{{ column }}, {{ hex_digest_pattern() }})
                 and not regexp_matches(scanned.{{ column }}, {{ decimal_number_pattern() }})
         ) as runs
@@ -103,7 +123,7 @@
                 select explode(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }}, 0)) as digit_run
                 from {{ relation }} as scanned
                 where
-                    scanned.{{ column }} rlike {{ card_number_prefilter_pattern() }}
+                    {{ may_hold_card_number('scanned.' ~ column) }}
                     and not scanned.{{ column }} rlike {{ hex_digest_pattern() }}
                     and not scanned.{{ column }} rlike {{ decimal_number_pattern() }}
             ) as digit_runs

@@ -33,7 +33,7 @@
 -- depends_on: {{ ref('activation_audiences') }}
 -- depends_on: {{ ref('activation_people') }}
 -- depends_on: {{ ref('activation_audience_memberships') }}
-{%- set scans = [] -%}
+{%- set scanned_relations = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values()
         if node.resource_type in ['model', 'seed', 'snapshot']
@@ -48,28 +48,57 @@
                 whole (seeds, metrics, attributes), and a value of a group
                 or qualifier row shows for every customer, sampled or not. -#}
             {%- set sample_column = node.config.get('meta', {}).get('customer_test_sample_column') -%}
-            {%- set scanned = relation if not sample_column else
+            {%- set source_rows = relation if not sample_column else
                 '(select * from ' ~ relation ~ ' where ' ~ in_customer_test_sample(sample_column) ~ ')' -%}
+            {%- set text_columns = [] -%}
             {%- for column in adapter.get_columns_in_relation(relation) if is_text_column(column) -%}
-                {%- do scans.append({'model': node.name, 'relation': scanned, 'column': column.name}) -%}
+                {%- do text_columns.append(column.name) -%}
             {%- endfor -%}
+            {%- if text_columns -%}
+                {%- do scanned_relations.append({
+                    'model': node.name, 'source_rows': source_rows, 'columns': text_columns,
+                    'cte': 'rows_of_' ~ (scanned_relations | length + 1)
+                }) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
 {%- endif -%}
+{#- Each relation (a view is a query) is read once: the rows where some text
+    column may hold a card number are kept aside, and only they are split
+    into candidate numbers, column by column. -#}
 {%- set scan_sql -%}
 with
 
+{% for scanned in scanned_relations %}
+{{ scanned.cte }} as {{ materialized_cte() }} (
+
+    select
+        {% for column in scanned.columns -%}
+        {{ adapter.quote(column) }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from {{ scanned.source_rows }} as source_rows
+    where
+        {% for column in scanned.columns -%}
+        {{ may_hold_card_number(adapter.quote(column)) }}{% if not loop.last %} or{% endif %}
+        {% endfor %}
+
+),
+
+{% endfor %}
 candidates as (
 
-    {% for scan in scans %}
+    {% for scanned in scanned_relations %}
+    {% set relation_loop = loop %}
+    {% for column in scanned.columns %}
     select
-        '{{ scan.model }}' as model_name,
-        '{{ scan.column }}' as column_name,
+        '{{ scanned.model }}' as model_name,
+        '{{ column }}' as column_name,
         candidate_digits
     from (
-        {{ card_number_candidates(scan.relation, adapter.quote(scan.column)) }}
-    ) as scan_{{ loop.index }}
-    {% if not loop.last %}union all{% endif %}
+        {{ card_number_candidates(scanned.cte, adapter.quote(column)) }}
+    ) as scan_{{ relation_loop.index }}_{{ loop.index }}
+    {% if not (loop.last and relation_loop.last) %}union all{% endif %}
+    {% endfor %}
     {% else %}
     select
         cast(null as {{ dbt.type_string() }}) as model_name,

@@ -191,7 +191,7 @@ initial_product_groups as (
     select
         customer_id,
         evaluation_date,
-        {{ dbt.listagg('attribute_value', "', '", "order by attribute_value") }} as initial_product_group_ids
+        {{ ordered_listagg('attribute_value', "', '", ['attribute_value']) }} as initial_product_group_ids
     from attributes_by_date
     where attribute = 'product_group'
     group by customer_id, evaluation_date
@@ -203,7 +203,7 @@ subscription_statuses as (
     select
         customer_id,
         evaluation_date,
-        {{ dbt.listagg('attribute_value', "', '", "order by attribute_value") }} as subscription_statuses
+        {{ ordered_listagg('attribute_value', "', '", ['attribute_value']) }} as subscription_statuses
     from attributes_by_date
     where attribute = 'subscription_status'
     group by customer_id, evaluation_date

@@ -53,7 +53,7 @@ current_groups as (
     select
         customer_id,
         count(*) as current_group_count,
-        {{ dbt.listagg('group_key', "', '", 'order by group_key') }} as current_group_keys,
+        {{ ordered_listagg('group_key', "', '", ['group_key']) }} as current_group_keys,
         min(member_since) as member_since
     from memberships
     group by customer_id
@@ -87,7 +87,7 @@ badges as (
 
     select
         customer_id,
-        {{ dbt.listagg('badge_icon', "', '", 'order by badge_icon') }} as badges
+        {{ ordered_listagg('badge_icon', "', '", ['badge_icon']) }} as badges
     from badge_icons
     group by customer_id
 

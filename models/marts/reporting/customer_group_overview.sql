@@ -87,8 +87,8 @@ conditions as (
         qualifier_kind,
         min(seed_row_id) as first_seed_row_id,
         count(*) as condition_rows,
-        {{ dbt.listagg('row_text', "', '", 'order by seed_row_id') }} as row_texts,
-        {{ dbt.listagg('row_text', "' or '", 'order by seed_row_id') }} as row_alternatives
+        {{ ordered_listagg('row_text', "', '", ['seed_row_id']) }} as row_texts,
+        {{ ordered_listagg('row_text', "' or '", ['seed_row_id']) }} as row_alternatives
     from row_texts
     group by group_key, rule_set, condition_key, qualifier, qualifier_kind
 
@@ -122,7 +122,7 @@ rule_set_texts as (
     select
         group_key,
         rule_set,
-        {{ dbt.listagg('condition_text', "' and '", 'order by first_seed_row_id') }} as rule_set_text
+        {{ ordered_listagg('condition_text', "' and '", ['first_seed_row_id']) }} as rule_set_text
     from condition_texts
     group by group_key, rule_set
 
@@ -132,7 +132,7 @@ rule_texts as (
 
     select
         group_key,
-        {{ dbt.listagg('rule_set_text', "'; or '", 'order by rule_set') }} as rules_text
+        {{ ordered_listagg('rule_set_text', "'; or '", ['rule_set']) }} as rules_text
     from rule_set_texts
     group by group_key
 
