@@ -16,7 +16,10 @@ CUSTOMER_GROUPS_DUCKDB_PATH="$lint_dir/lint.duckdb" DBT_TARGET_PATH="$lint_dir/t
 
 echo "== pytest"
 set +e
-python -m pytest "$@"
+# Two workers, a test file each at a time (module fixtures build once); most
+# of a dbt run is single-threaded Python, so two files at once use both
+# cores. PYTEST_WORKERS=0 runs everything in this process.
+python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

@@ -48,13 +48,21 @@ AS_OF = date(2026, 6, 30)
 _INTEGRATION_DIR = Path(__file__).resolve().parent
 
 
+# The longest test files, started first so that with two workers
+# (scripts/test.sh) neither is left running one alone at the end.
+LONGEST_FILES = ("test_three_engines.py", "test_history_and_events.py", "test_backfill_in_one_run.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything under tests/integration builds the project: mark it so
-    ``-m "not integration"`` gives the fast suite."""
+    ``-m "not integration"`` gives the fast suite. The longest files go
+    first."""
     for item in items:
         if _INTEGRATION_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.integration)
             item.add_marker(pytest.mark.slow)
+    rank = {name: position for position, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(Path(str(item.path)).name, len(rank)))
 
 
 # --------------------------------------------------------------------------
