@@ -15,19 +15,8 @@
             ~ " or leave the var out to run for today (UTC)."
         ) }}
     {%- endif -%}
-    {%- set problem = "var as_of_date must be a real date written YYYY-MM-DD, got '" ~ text ~ "'" -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
-        {{ exceptions.raise_compiler_error(problem) }}
-    {%- endif -%}
-    {%- set year = text[0:4] | int -%}
-    {%- set month = text[5:7] | int -%}
-    {%- set day = text[8:10] | int -%}
-    {%- if month < 1 or month > 12 or day < 1 or year < 1 -%}
-        {{ exceptions.raise_compiler_error(problem) }}
-    {%- endif -%}
-    {%- set first_of_next_month = modules.datetime.date(year + (1 if month == 12 else 0), (month % 12) + 1, 1) -%}
-    {%- if day > (first_of_next_month - modules.datetime.timedelta(days=1)).day -%}
-        {{ exceptions.raise_compiler_error(problem) }}
+    {%- if not is_date_text(text) -%}
+        {{ exceptions.raise_compiler_error("var as_of_date must be a real date written YYYY-MM-DD, got '" ~ text ~ "'") }}
     {%- endif -%}
     {%- set margin = var('as_of_date_future_margin_days', 1) | int -%}
     {%- set latest = (run_started_at + modules.datetime.timedelta(days=margin)).strftime('%Y-%m-%d') -%}
@@ -40,6 +29,22 @@
         ) }}
     {%- endif -%}
     {{ return(text) }}
+{%- endmacro %}
+
+{#- Whether a text is a real calendar date written YYYY-MM-DD (not
+    2026-02-30): the one check behind every date var. -#}
+{% macro is_date_text(text) -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set year = text[0:4] | int -%}
+    {%- set month = text[5:7] | int -%}
+    {%- set day = text[8:10] | int -%}
+    {%- if month < 1 or month > 12 or day < 1 or year < 1 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set first_of_next_month = modules.datetime.date(year + (1 if month == 12 else 0), (month % 12) + 1, 1) -%}
+    {{ return(day <= (first_of_next_month - modules.datetime.timedelta(days=1)).day) }}
 {%- endmacro %}
 
 {% macro as_of_date() -%}
@@ -56,9 +61,9 @@
     {%- set dates = [] -%}
     {%- for value in configured -%}
         {%- set text = value | string | trim -%}
-        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) or text > run_date -%}
+        {%- if not is_date_text(text) or text > run_date -%}
             {{ exceptions.raise_compiler_error(
-                "var extra_evaluation_dates takes dates written YYYY-MM-DD on or before as_of_date ("
+                "var extra_evaluation_dates takes real dates written YYYY-MM-DD on or before as_of_date ("
                 ~ run_date ~ "), got '" ~ text ~ "'"
             ) }}
         {%- endif -%}
@@ -79,14 +84,13 @@
         {{ return(run_date) }}
     {%- endif -%}
     {%- set text = configured | string | trim -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) or text > run_date -%}
+    {%- if not is_date_text(text) or text > run_date -%}
         {{ exceptions.raise_compiler_error(
-            "var backfill_start_date must be a date written YYYY-MM-DD on or before as_of_date ("
+            "var backfill_start_date must be a real date written YYYY-MM-DD on or before as_of_date ("
             ~ run_date ~ "), got '" ~ text ~ "'"
         ) }}
     {%- endif -%}
-    {%- set start = modules.datetime.date.fromisoformat(text) -%}
-    {{ return(start.isoformat()) }}
+    {{ return(text) }}
 {%- endmacro %}
 
 {% macro run_start_date() -%}

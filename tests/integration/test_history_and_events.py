@@ -1090,11 +1090,19 @@ def test_a_day_whose_events_were_never_written_stops_the_next_day_until_it_is_re
     assert_same_state(warehouse.state(), chain.after[D4].state(), "after rerunning D3, then D4")
 
 
-def test_an_empty_or_future_as_of_date_is_refused_before_anything_runs(chain: Chain, tmp_path: Path) -> None:
+def test_an_empty_impossible_or_future_date_var_is_refused_before_anything_runs(chain: Chain, tmp_path: Path) -> None:
     warehouse = chain.fork(D2, tmp_path)
     before = {**warehouse.state(), **{t: warehouse.rows(t) for t in PUBLISHED_TABLES}}
     empty = failure_text(warehouse.dbt(["run"], vars={"as_of_date": ""}, expect_success=False))
     assert "var as_of_date is empty" in empty, empty
+    impossible = failure_text(warehouse.dbt(["run"], vars={"as_of_date": "2026-02-30"}, expect_success=False))
+    assert "var as_of_date must be a real date written YYYY-MM-DD, got '2026-02-30'" in impossible, impossible
+    impossible_start = failure_text(
+        warehouse.dbt(
+            ["run"], vars={"as_of_date": D2.isoformat(), "backfill_start_date": "2026-04-31"}, expect_success=False
+        )
+    )
+    assert "var backfill_start_date must be a real date written YYYY-MM-DD" in impossible_start, impossible_start
     future = failure_text(warehouse.dbt(["run"], vars={"as_of_date": "2100-01-01"}, expect_success=False))
     assert "2100-01-01 is after today" in future and "allow_future_as_of_date" in future, future
     after = {**warehouse.state(), **{t: warehouse.rows(t) for t in PUBLISHED_TABLES}}
