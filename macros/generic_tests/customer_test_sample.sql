@@ -8,9 +8,9 @@
     alone, which the engine pushes below the view's joins and windows to its
     one scan of customers: a test costs a share of the view.
 
-    `customer_test_sample_below` (dbt_project.yml): '1' keeps ids whose hash
-    starts with 0, 1/16 of customers (~62,000 at 1M, ~30 at 500); '2' 2/16,
-    '08' 1/32, 'g' every customer. The same customers on every run and
+    `customer_test_sample_below` (dbt_project.yml): the default '04' keeps
+    ids whose hash starts with 00 to 03, 1/64 of customers (~15,600 at 1M,
+    ~30 at 2,000); '1' 1/16, '08' 1/32, 'g' every customer. The same customers on every run and
     engine. Generic tests cannot call project macros in their `where`
     config, so the explanations' tests in _groups__models.yml spell the same
     predicate as `md5(customer_id) < '{{ var(...) }}'`.

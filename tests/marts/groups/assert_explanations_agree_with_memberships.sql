@@ -4,7 +4,7 @@
     explanations' is_member says so too. Row outcomes there come from the
     same models as evaluation; this proves the two agree end to end. Checked
     on the hashed sample of customers of in_customer_test_sample (var
-    `customer_test_sample_below`, default 1/16 of customers): the
+    `customer_test_sample_below`, default 1/64 of customers): the
     explanations are a view of customers x groups x qualifier rows, and the
     sample's predicate on customer_id reaches its one scan of customers, so
     the test reads a share of it on any warehouse. -#}
