@@ -179,18 +179,39 @@ select (select count(*) from metrics) as customers, count(*) as memberships from
 
 @dataclass
 class Measure:
-    """One measured step: its timings (seconds) and peak RSS (bytes) per repeat."""
+    """One measured step: its timings (seconds) and peak RSS (bytes) per
+    repeat, or why it failed (then the table says so and the run goes on)."""
 
     seconds: list[float] = field(default_factory=list)
     peak_rss: list[int] = field(default_factory=list)
+    failure: str | None = None
 
     @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds and self.failure is None else None
 
     @property
     def max_rss(self) -> int | None:
         return max(self.peak_rss) if self.peak_rss else None
+
+
+class StepFailed(RuntimeError):
+    """A measured step failed; ``reason`` is the line that says why."""
+
+    def __init__(self, reason: str, details: str) -> None:
+        super().__init__(f"{reason}\n{details}")
+        self.reason = reason
+
+
+def failure_reason(output: str) -> str:
+    """The most telling line of a failed dbt run: DuckDB's error (out of
+    memory...) when there is one, else dbt's last error line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for marker in ["Error:", "Error in", "error"]:
+        found = [line for line in lines if marker in line]
+        if found:
+            return found[0][:300]
+    return lines[-1][:300] if lines else "no output"
 
 
 @dataclass
@@ -219,7 +240,10 @@ class DbtCommand:
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
-            raise RuntimeError(f"dbt {' '.join(args)} failed ({work / 'logs' / 'dbt.log'}):\n{output.decode()[-4000:]}")
+            text = output.decode(errors="replace")
+            raise StepFailed(
+                f"dbt {args[0]} failed: {failure_reason(text)}", f"({work / 'logs' / 'dbt.log'}):\n{text[-4000:]}"
+            )
         return elapsed, usage.ru_maxrss * 1024
 
 
@@ -300,15 +324,29 @@ def measure_floor(raw: Path, as_of: date, repeats: int) -> Measure:
 
 
 def repeat(repeats: int, step: Callable[[int], tuple[float, int]]) -> Measure:
+    """``step`` run ``repeats`` times; a failure ends the repeats and is
+    recorded with its reason rather than ending the benchmark."""
     measure = Measure()
     for number in range(repeats):
-        seconds, rss = step(number)
+        try:
+            seconds, rss = step(number)
+        except StepFailed as failed:
+            measure.failure = failed.reason
+            console.print(f"[red]{failed}[/red]")
+            break
         measure.seconds.append(seconds)
         measure.peak_rss.append(rss)
     return measure
 
 
+def report(name: str, measure: Measure) -> None:
+    shown = f"{measure.median:.1f} s" if measure.median is not None else f"failed: {measure.failure}"
+    console.print(f"{name}: {shown}")
+
+
 def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dict[str, Measure]:
+    """Every step at one scale. A failed step is recorded with its reason;
+    the steps that need its result are recorded as not run, the others go on."""
     as_of: date = args.as_of
     next_day = as_of + timedelta(days=1)
     raw = work / f"raw_{customers}.duckdb"
@@ -317,9 +355,10 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
         generate_raw(raw, customers, as_of, args.shard_customers)
         console.print(f"{customers:,} customers generated in {time.perf_counter() - started:.0f} s")
     results: dict[str, Measure] = {"floor": measure_floor(raw, as_of, args.repeats)}
-    console.print(f"floor: {results['floor'].median:.1f} s")
+    report("floor", results["floor"])
 
     built = work / f"built_{customers}.duckdb"
+    built.unlink(missing_ok=True)
 
     def full_build(number: int) -> tuple[float, int]:
         target = copy_warehouse(raw, work / "run.duckdb")
@@ -331,10 +370,7 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
         return measured
 
     results["first full build"] = repeat(args.repeats, full_build)
-    console.print(f"first full build: {results['first full build'].median:.1f} s")
-
-    evolved = copy_warehouse(built, work / f"evolved_{customers}.duckdb")
-    evolve(evolved, next_day, customers)
+    report("first full build", results["first full build"])
 
     def daily(source: Path) -> Callable[[int], tuple[float, int]]:
         def step(_: int) -> tuple[float, int]:
@@ -343,19 +379,32 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
 
         return step
 
+    history_label = f"next day after {args.history_days} days of history"
+    group_labels = {groups: f"group evaluation, {groups} groups" for groups in args.groups}
+    if not built.exists():
+        not_run = Measure(failure="not run: the first full build failed")
+        for label in ["next day", *([history_label] if args.history_days > 0 else []), *group_labels.values()]:
+            results[label] = not_run
+        return results
+
+    evolved = copy_warehouse(built, work / f"evolved_{customers}.duckdb")
+    evolve(evolved, next_day, customers)
     results["next day"] = repeat(args.repeats, daily(evolved))
-    console.print(f"next day: {results['next day'].median:.1f} s")
+    report("next day", results["next day"])
 
     if args.history_days > 0:
-        history = replay_history(raw, work / f"history_{customers}.duckdb", as_of, args.history_days, args.threads)
-        evolve(history, next_day, customers)
-        label = f"next day after {args.history_days} days of history"
-        results[label] = repeat(args.repeats, daily(history))
-        console.print(f"{label}: {results[label].median:.1f} s")
+        try:
+            history = replay_history(raw, work / f"history_{customers}.duckdb", as_of, args.history_days, args.threads)
+        except StepFailed as failed:
+            results[history_label] = Measure(failure=f"history replay: {failed.reason}")
+        else:
+            evolve(history, next_day, customers)
+            results[history_label] = repeat(args.repeats, daily(history))
+        report(history_label, results[history_label])
 
-    for groups in args.groups:
-        results[f"group evaluation, {groups} groups"] = measure_groups(built, work, groups, as_of, args)
-        console.print(f"{groups} groups: {results[f'group evaluation, {groups} groups'].median:.1f} s")
+    for groups, label in group_labels.items():
+        results[label] = measure_groups(built, work, groups, as_of, args)
+        report(label, results[label])
     return results
 
 
@@ -382,12 +431,17 @@ def measure_groups(built: Path, work: Path, groups: int, as_of: date, args: argp
     write_definitions(project_dir / "seeds", groups, seed=groups)
     target = copy_warehouse(built, work / "groups.duckdb")
     dbt = DbtCommand(target, project_dir=project_dir, threads=args.threads)
-    dbt.run(["seed"], as_of)
-    dbt.run(["run", "--select", "+int_customer_groups_evaluated"], as_of)
+    try:
+        dbt.run(["seed"], as_of)
+        dbt.run(["run", "--select", "+int_customer_groups_evaluated"], as_of)
+    except StepFailed as failed:
+        return Measure(failure=f"set-up: {failed.reason}")
     return repeat(args.repeats, lambda _: dbt.run(["run", "--select", *GROUP_EVALUATION], as_of))
 
 
 def render(customers: int, results: dict[str, Measure], args: argparse.Namespace) -> tuple[Table, str]:
+    """The table of times, ratios to the floor and peak RSS; a failed step
+    shows its reason in place of its time."""
     floor = results["floor"].median
     table = Table(title=f"{customers:,} customers, {args.threads} dbt threads, median of {args.repeats}")
     for column in ["what", "seconds", "× floor", "peak RSS"]:
@@ -403,13 +457,19 @@ def render(customers: int, results: dict[str, Measure], args: argparse.Namespace
         "|---|---:|---:|---:|",
     ]
     for name, measure in results.items():
-        ratio = "1" if name == "floor" else f"{measure.median / floor:.1f}"
+        median = measure.median
+        if median is None:
+            seconds, ratio = f"failed: {measure.failure}", "—"
+        else:
+            seconds = f"{median:.1f}"
+            ratio = "1" if name == "floor" else f"{median / floor:.1f}" if floor else "—"
         rss = f"{measure.max_rss / 2**30:.2f} GB" if measure.max_rss else "—"
-        table.add_row(name, f"{measure.median:.1f}", ratio, rss)
-        lines.append(f"| {name} | {measure.median:.1f} | {ratio} | {rss} |")
-    groups = [results.get(f"group evaluation, {count} groups") for count in args.groups]
-    if len(groups) == 2 and all(groups):
-        lines += ["", f"{args.groups[1]} groups take {groups[1].median / groups[0].median:.1f}× the time of {args.groups[0]}."]  # type: ignore[union-attr]
+        table.add_row(name, seconds, ratio, rss)
+        lines.append(f"| {name} | {seconds.replace('|', '/')} | {ratio} | {rss} |")
+    compared = [results.get(f"group evaluation, {count} groups") for count in args.groups]
+    medians = [measure.median if measure else None for measure in compared]
+    if len(medians) == 2 and medians[0] and medians[1]:
+        lines += ["", f"{args.groups[1]} groups take {medians[1] / medians[0]:.1f}× the time of {args.groups[0]}."]
     return table, "\n".join(lines) + "\n"
 
 

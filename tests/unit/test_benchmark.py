@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.benchmark import Measure, generate_raw, measure_floor, render
+from scripts.benchmark import Measure, StepFailed, failure_reason, generate_raw, measure_floor, render, repeat
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -54,3 +54,28 @@ def test_render_reports_ratios_to_the_floor() -> None:
     _, markdown = render(1000, results, args)
     assert "| first full build | 30.0 | 15.0 | 3.00 GB |" in markdown
     assert "200 groups take 2.5× the time of 10." in markdown
+
+
+def test_a_failed_step_is_recorded_with_its_reason_and_the_table_still_written() -> None:
+    def out_of_memory(number: int) -> tuple[float, int]:
+        if number == 1:
+            output = "12:00:01  Failure in model int_x\n  Out of Memory Error: failed to allocate 1.0 GiB (3.9 GiB/4.0 GiB used)\n"
+            raise StepFailed(f"dbt run failed: {failure_reason(output)}", output)
+        return 5.0, 2**30
+
+    measure = repeat(3, out_of_memory)
+    assert measure.seconds == [5.0]
+    assert measure.median is None
+    assert measure.failure is not None and "Out of Memory Error: failed to allocate" in measure.failure
+
+    args = argparse.Namespace(threads=2, repeats=3, history_days=0, groups=[10, 200])
+    results = {
+        "floor": Measure(seconds=[2.0]),
+        "first full build": Measure(seconds=[40.0]),
+        "group evaluation, 10 groups": Measure(seconds=[4.0]),
+        "group evaluation, 200 groups": measure,
+    }
+    _, markdown = render(1000, results, args)
+    assert "| first full build | 40.0 | 20.0 | — |" in markdown
+    assert "| group evaluation, 200 groups | failed: dbt run failed: Out of Memory Error" in markdown
+    assert "the time of 10" not in markdown
