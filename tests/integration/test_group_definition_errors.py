@@ -432,6 +432,21 @@ def test_nesting_deeper_than_the_limit_is_reported_on_the_top_group(tmp_path: Pa
     assert "max_group_nesting_depth = 2" in problem.text
 
 
+def test_a_rule_set_of_more_conditions_than_rule_set_matching_holds_is_refused(tmp_path: Path) -> None:
+    """Rule-set matching gives each condition one bit of a bigint, so a rule
+    set may hold 62 conditions: the 63rd is reported, on its row only."""
+    groups = [group("widest")]
+    qualifiers = [qualifier("widest", "days_since_created", min_value=str(-day)) for day in range(63)]
+    problems = build_expecting_definition_error(tmp_path, groups, qualifiers).problems
+
+    assert len(problems) == 1, "\n".join(p.text for p in problems)
+    (problem,) = problems
+    assert problem.row in {row_text(row) for row in qualifiers}
+    assert "group 'widest'" in problem.text
+    assert "rule set 1 has more than 62 conditions" in problem.text
+    assert "this row is condition 63" in problem.text
+
+
 def test_groups_without_a_group_key_are_each_reported_once(tmp_path: Path) -> None:
     groups = [group("base"), group(""), group("", name="Another nameless group")]
     qualifiers = [qualifier("base", "successful_sales", min_value="1")]
@@ -477,6 +492,8 @@ def test_quotes_commas_unicode_and_sql_looking_text_are_matched_literally(tmp_pa
         group("sql_campaign", name="Campaign x'); --", description="SELECT * FROM customer_metrics;"),
         group("neither", qualifier_method="customer_group", description="Ünïcødé ✓"),
         group("neither_again", qualifier_method="customer_group"),
+        group("widest"),
+        group("widest_but_one"),
     ]
     qualifiers = [
         qualifier("obrien_tagged", "metadata", name="surname", value=QUOTED_METADATA_VALUE),
@@ -485,6 +502,11 @@ def test_quotes_commas_unicode_and_sql_looking_text_are_matched_literally(tmp_pa
         qualifier("neither", "not_in_any_customer_group", value="sql_campaign"),
         # Two levels of nesting, exactly the limit set below.
         qualifier("neither_again", "in_all_customer_group", value="neither"),
+        # As many conditions as a rule set may hold (62, one bit each): all
+        # hold for everyone; in the second group the last one holds for nobody.
+        *[qualifier("widest", "days_since_created", min_value=str(-day)) for day in range(62)],
+        *[qualifier("widest_but_one", "days_since_created", min_value=str(-day)) for day in range(61)],
+        qualifier("widest_but_one", "days_since_created", max_value="-1"),
     ]
     project = copy_project(tmp_path, groups, qualifiers)
     generate(
@@ -516,6 +538,8 @@ def test_quotes_commas_unicode_and_sql_looking_text_are_matched_literally(tmp_pa
     assert members.get("sql_campaign", 0) == 0
     assert members.get("neither") == customers
     assert members.get("neither_again") == customers
+    assert members.get("widest") == customers
+    assert members.get("widest_but_one", 0) == 0
 
     definitions = {
         row["group_key"]: row

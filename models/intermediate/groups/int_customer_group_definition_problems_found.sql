@@ -5,6 +5,7 @@
 {%- set q = "'" -%}
 {#- A depth of this many steps means "at least" that deep. -#}
 {%- set max_walk_steps = group_dependency_walk_steps() -%}
+{%- set max_conditions = max_conditions_per_rule_set() -%}
 {%- set group_checks = [
     ("group_key is null", ["'a group needs a group_key'"]),
     ("group_key is not null and not " ~ matches_pattern('group_key', '[a-z][a-z0-9_]*'),
@@ -62,6 +63,11 @@
         ["'relation qualifier '''", "qualifier", "''' needs a group_key in value'"]),
     ("qualifier_kind = 'relation' and qualifier_value is not null and referenced_row_id is null",
         ["'references unknown group '''", "referenced_group_key", "''''"]),
+    ("qualifier_kind != 'relation' and condition_number > " ~ max_conditions,
+        ["'rule set '", "cast(rule_set as " ~ text ~ ")", "' has more than " ~ max_conditions
+            ~ " conditions that read no other group (this row is condition '",
+            "cast(condition_number as " ~ text ~ ")",
+            "'); split it into groups joined with in_all_customer_group'"]),
 ] -%}
 
 with
@@ -93,7 +99,11 @@ qualifiers_checked as (
         qualifiers.*,
         owning.group_row_id,
         owning.qualifier_method,
-        referenced.group_row_id as referenced_row_id
+        referenced.group_row_id as referenced_row_id,
+        dense_rank() over (
+            partition by qualifiers.group_key, qualifiers.rule_set, qualifiers.qualifier_kind = 'relation'
+            order by qualifiers.condition_key
+        ) as condition_number
     from {{ ref('int_customer_group_qualifiers_parsed') }} as qualifiers
     left join first_group_rows as owning
         on qualifiers.group_key = owning.group_key
