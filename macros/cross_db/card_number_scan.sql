@@ -35,23 +35,32 @@
 {%- endmacro %}
 
 
-{#- Whether a text expression may hold a card number: the pre-filter on one
-    value, so the scan can read each relation once and keep only the rows
-    where some column may hold one. -#}
+{#- Whether a text expression may hold a card number: 13 digits with at
+    most one separator between each, in a value that is not entirely a hex
+    digest or one decimal number (see card_number_candidates). The scan reads
+    each relation once and keeps only the rows where some column may hold
+    one; skipping digests and decimals here, not after, keeps the surrogate
+    keys and decimal metrics (most of the hits at scale) out of that set. -#}
 {% macro may_hold_card_number(expression) -%}
     {{ return(adapter.dispatch('may_hold_card_number', 'customer_groups')(expression)) }}
 {%- endmacro %}
 
 {% macro default__may_hold_card_number(expression) -%}
-    {{ expression }} ~ {{ card_number_prefilter_pattern() }}
+    ({{ expression }} ~ {{ card_number_prefilter_pattern() }}
+        and {{ expression }} !~ {{ hex_digest_pattern() }}
+        and {{ expression }} !~ {{ decimal_number_pattern() }})
 {%- endmacro %}
 
 {% macro duckdb__may_hold_card_number(expression) -%}
-    regexp_matches({{ expression }}, {{ card_number_prefilter_pattern() }})
+    (regexp_matches({{ expression }}, {{ card_number_prefilter_pattern() }})
+        and not regexp_matches({{ expression }}, {{ hex_digest_pattern() }})
+        and not regexp_matches({{ expression }}, {{ decimal_number_pattern() }}))
 {%- endmacro %}
 
 {% macro spark__may_hold_card_number(expression) -%}
-    {{ expression }} rlike {{ card_number_prefilter_pattern() }}
+    ({{ expression }} rlike {{ card_number_prefilter_pattern() }}
+        and not {{ expression }} rlike {{ hex_digest_pattern() }}
+        and not {{ expression }} rlike {{ decimal_number_pattern() }})
 {%- endmacro %}
 
 
@@ -69,10 +78,7 @@
             select regexp_split_to_array((digit_runs.digit_run)[1], {{ card_number_separator_pattern() }}) as digit_groups
             from {{ relation }} as scanned
             cross join lateral regexp_matches(scanned.{{ column }}, {{ card_number_digit_run_pattern() }}, 'g') as digit_runs (digit_run)
-            where
-                {{ may_hold_card_number('scanned.' ~ column) }}
-                and scanned.{{ column }} !~ {{ hex_digest_pattern() }}
-                and scanned.{{ column }} !~ {{ decimal_number_pattern() }}
+            where {{ may_hold_card_number('scanned.' ~ column) }}
         ) as runs
         cross join lateral generate_series(1, cardinality(digit_groups)) as group_from
         cross join lateral generate_series(group_from, cardinality(digit_groups)) as group_to
@@ -95,10 +101,7 @@
         from (
             select string_split_regex(unnest(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }})), {{ card_number_separator_pattern() }}) as digit_groups
             from {{ relation }} as scanned
-            where
-                {{ may_hold_card_number('scanned.' ~ column) }}
-                and not regexp_matches(scanned.{{ column }}, {{ hex_digest_pattern() }})
-                and not regexp_matches(scanned.{{ column }}, {{ decimal_number_pattern() }})
+            where {{ may_hold_card_number('scanned.' ~ column) }}
         ) as runs
     ) as windows
     where length(candidate_digits) between 13 and 19
@@ -122,10 +125,7 @@
             from (
                 select explode(regexp_extract_all(scanned.{{ column }}, {{ card_number_digit_run_pattern() }}, 0)) as digit_run
                 from {{ relation }} as scanned
-                where
-                    {{ may_hold_card_number('scanned.' ~ column) }}
-                    and not scanned.{{ column }} rlike {{ hex_digest_pattern() }}
-                    and not scanned.{{ column }} rlike {{ decimal_number_pattern() }}
+                where {{ may_hold_card_number('scanned.' ~ column) }}
             ) as digit_runs
         ) as runs
     ) as windows

@@ -6,6 +6,11 @@
 -- the build naming each model and column, with the number masked to its
 -- last four digits.
 --
+-- A staging view is read through its validated table (validate_source_rows
+-- keeps every staged row and column, whatever its status), so the raw table
+-- behind it is not read twice; when the validated table lacks one of the
+-- view's text columns, the view is scanned itself.
+--
 -- It runs after every model: the depends_on lines name every mart, and
 -- every other model is upstream of one of them
 -- (tests/unit/test_project_structure.py checks that this stays true).
@@ -35,11 +40,40 @@
 -- depends_on: {{ ref('activation_audience_memberships') }}
 {%- set scanned_relations = [] -%}
 {%- if execute -%}
+    {#- staging view unique_id -> the validated model that keeps all its rows and columns -#}
+    {%- set validated_by_staging_view = {} -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model'
+        and 'macro.customer_groups.validate_source_rows' in node.depends_on.macros -%}
+        {%- for upstream_id in node.depends_on.nodes
+            if upstream_id in graph.nodes and graph.nodes[upstream_id].fqn[1] == 'staging' -%}
+            {%- do validated_by_staging_view.update({upstream_id: node}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
     {%- for node in graph.nodes.values()
         if node.resource_type in ['model', 'seed', 'snapshot']
         and node.package_name == project_name
         and node.config.materialized != 'ephemeral' -%}
         {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {%- set validated = validated_by_staging_view.get(node.unique_id) -%}
+        {%- if relation is not none and validated is not none -%}
+            {%- set validated_relation = adapter.get_relation(
+                database=validated.database, schema=validated.schema, identifier=validated.alias) -%}
+            {%- if validated_relation is not none -%}
+                {%- set kept_columns = adapter.get_columns_in_relation(validated_relation)
+                    | map(attribute='name') | map('lower') | list -%}
+                {%- set unkept_text_columns = [] -%}
+                {%- for column in adapter.get_columns_in_relation(relation)
+                    if is_text_column(column)
+                    and (column.name | lower) not in kept_columns
+                    and column.name not in problem_columns() -%}
+                    {%- do unkept_text_columns.append(column.name) -%}
+                {%- endfor -%}
+                {%- if not unkept_text_columns -%}
+                    {%- set relation = none -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endif -%}
         {%- if relation is not none -%}
             {#- A model whose meta names a customer_test_sample_column (the
                 explanations view: customers x groups x qualifier rows) is

@@ -67,6 +67,7 @@ def test_a_card_number_reaching_a_mart_and_a_view_fails_the_first_build_naming_t
     assert "customer_group_definitions.group_key" in text, text
     assert "customer_360.current_group_keys" in text, text
     assert "stg_revcent__customer_group_actions." not in text, text
+    assert "int_customer_group_actions_validated." not in text, text
     assert "customer_group_explanations.expected_value" in text, text  # a view
     assert VISA_TEST_NUMBER not in text, "the message must mask the number"
     assert "************1111" in text, text
