@@ -4,14 +4,10 @@
     evaluation date and range metric that has a value, so that range qualifiers are evaluated by one join on
     the metric and its bounds instead of a block per qualifier. A NULL metric
     has no row (it fails every bound), and subscription metrics have rows only
-    for customers who have had a subscription. -#}
+    for customers who have had a subscription. Each branch reads the table
+    itself: a CTE read by every branch is one DuckDB materializes, the whole
+    metrics table in memory, which ran out of 4GB at 10M customers. -#}
 with
-
-customer_metrics as (
-
-    select * from {{ ref('int_customer_metrics_by_date') }}
-
-),
 
 unpivoted as (
 
@@ -21,7 +17,7 @@ unpivoted as (
             evaluation_date,
             cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
             cast({{ spec.metric }} as decimal(38, 12)) as metric_value
-        from customer_metrics
+        from {{ ref('int_customer_metrics_by_date') }}
         where
             {{ spec.metric }} is not null
             {%- if spec.get('subscription_dependent') %}
