@@ -309,8 +309,16 @@ class DbtProject:
             self.work_dir = Path(self.work_dir).resolve()
 
     def run(self, args: Sequence[str], vars: Mapping[str, Any] | None = None, expect_success: bool = True) -> Any:
-        """One dbt command; the project is parsed once per DbtProject."""
+        """One dbt command; the project is parsed once per DbtProject. Before
+        `dbt seed`, the seed files are checked (scripts/check_seeds.py) so a
+        malformed line is named by its file and line, not dbt's record count."""
         assert self.work_dir is not None
+        if args[:1] == ["seed"]:
+            from scripts.check_seeds import check_seed_files
+
+            problems = check_seed_files(sorted((self.project_dir / "seeds").glob("*.csv")))
+            if problems:
+                raise DbtRunError("Seed files are malformed; fix them before `dbt seed`:\n" + "\n".join(problems))
         if self._manifest is None and args[:1] != ["parse"]:
             self._manifest = self.run(["parse"]).result
         return run_dbt(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scripts.check_seeds import PROJECT_DIR, check_seed_files, seed_file_problems
 
 
@@ -36,3 +38,15 @@ def test_a_record_spanning_lines_is_named_by_its_line_range(tmp_path: Path) -> N
     assert seed_file_problems(seed) == [
         f"{seed} lines 2-3: 3 values, but the header has 2 (group_key, name); a comma in a value needs double quotes"
     ]
+
+
+def test_the_pipeline_names_a_malformed_seed_line_before_dbt_seed_reads_it(tmp_path: Path) -> None:
+    from scripts.pipeline import DbtProject, DbtRunError
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "customer_groups.csv").write_text(
+        "group_key,name\nvip,VIP\nrepeat,Repeat, twice\n", encoding="utf-8"
+    )
+    project = DbtProject(db_path=tmp_path / "warehouse.duckdb", project_dir=tmp_path)
+    with pytest.raises(DbtRunError, match=r"customer_groups.csv line 3: 3 values, but the header has 2"):
+        project.run(["seed"])
