@@ -55,7 +55,13 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.benchmark_groups import GROUP_EVALUATION, copy_project, write_definitions  # noqa: E402
 from scripts.generate_data import TABLES, generate  # noqa: E402
-from scripts.pipeline import PROJECT_DIR, duckdb_config_options, later_day_command, write_profiles  # noqa: E402
+from scripts.pipeline import (  # noqa: E402
+    PROJECT_DIR,
+    DbtRunError,
+    duckdb_config_options,
+    later_day_command,
+    write_profiles,
+)
 from scripts.simulate import BASELINE_CUSTOMERS, evolve_day  # noqa: E402
 
 console = Console()
@@ -450,7 +456,10 @@ def replay_history(raw: Path, db_path: Path, as_of: date, days: int, threads: in
     dbt.run(["seed"], first)
     dbt.run(["build"], first)
     started = time.perf_counter()
-    backfill(db_path, first + timedelta(days=1), as_of, progress=False)
+    try:
+        backfill(db_path, first + timedelta(days=1), as_of, progress=False)
+    except DbtRunError as error:
+        raise StepFailed(f"backfill failed: {failure_reason(str(error))}", str(error)[-4000:]) from error
     console.print(f"{days} days of history replayed in {time.perf_counter() - started:.0f} s")
     return db_path
 
