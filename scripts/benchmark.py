@@ -69,6 +69,8 @@ SCHEMA = "raw_revcent"
 SEED = 11
 # The daily run after the first build: a build without the unit tests (scripts/pipeline.py).
 DAILY_BUILD = later_day_command(test=True, raw_data_changed=True)
+# What the steps that start from the first build record when it failed.
+NOT_RUN_WITHOUT_BUILD = "not run: the first full build failed"
 
 # One pass over the raw tables: latest version of each id, reporting
 # currency, the SPEC metrics per customer, and 10 groups' membership (range,
@@ -394,7 +396,7 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
     history_label = f"next day after {args.history_days} days of history"
     group_labels = {groups: f"group evaluation, {groups} groups" for groups in args.groups}
     if not built.exists():
-        not_run = Measure(failure="not run: the first full build failed")
+        not_run = Measure(failure=NOT_RUN_WITHOUT_BUILD)
         for label in ["next day", *([history_label] if args.history_days > 0 else []), *group_labels.values()]:
             results[label] = not_run
         return results
@@ -439,7 +441,7 @@ def benchmark_in_place(raw: Path, customers: int, args: argparse.Namespace) -> d
         evolve(raw, as_of + timedelta(days=1), customers)
         results["next day"] = repeat(1, lambda _: dbt.run(DAILY_BUILD, as_of + timedelta(days=1)))
     else:
-        results["next day"] = Measure(failure="not run: the first full build failed")
+        results["next day"] = Measure(failure=NOT_RUN_WITHOUT_BUILD)
     report("next day", results["next day"])
     raw.unlink(missing_ok=True)
     return results
