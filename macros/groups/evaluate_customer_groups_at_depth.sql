@@ -138,12 +138,17 @@ previous_frozen_members as (
 ),
 
 {% if depth > 0 %}
-    -- One row per listed group of each relation condition.
+    -- One row per listed group of each relation condition; each condition
+    -- also gets a number, so the counts below are keyed by one integer
+    -- instead of four text columns (a wide key made the count run out of
+    -- memory at 10M customers).
     relation_conditions as (
 
         select
             listed.*,
-            count(*) over (partition by listed.group_key, listed.rule_set, listed.condition_key) as listed_groups
+            count(*) over (partition by listed.group_key, listed.rule_set, listed.condition_key) as listed_groups,
+            dense_rank() over (order by listed.group_key, listed.rule_set, listed.condition_key)
+                as relation_condition_number
         from (
             select distinct
                 qualifiers.group_key,
@@ -161,14 +166,29 @@ previous_frozen_members as (
 
     ),
 
-    -- Final members, from the lower depths, of the groups referenced here
-    -- (read twice below).
-    referenced_members as {{ materialized_cte() }} (
+    -- One row per relation condition of a rule set.
+    relation_condition_rules as (
+
+        select distinct
+            group_key,
+            rule_set,
+            relation_condition_number,
+            qualifier,
+            listed_groups
+        from relation_conditions
+
+    ),
+
+    -- How many of the groups a relation condition lists each customer is in
+    -- (their final membership, from the lower depths), for the customers in
+    -- at least one.
+    listed_groups_joined as (
 
         select
             lower_members.customer_id,
             lower_members.evaluation_date,
-            lower_members.group_key
+            conditions.relation_condition_number,
+            count(*) as listed_groups_in
         from (
             {% for lower in range(depth) %}
                 select
@@ -179,9 +199,12 @@ previous_frozen_members as (
                 {% if not loop.last %}union all{% endif %}
             {% endfor %}
         ) as lower_members
-        where lower_members.group_key in (
-            select relation_conditions.referenced_group_key from relation_conditions
-        )
+        inner join relation_conditions as conditions
+            on lower_members.group_key = conditions.referenced_group_key
+        group by
+            lower_members.customer_id,
+            lower_members.evaluation_date,
+            conditions.relation_condition_number
 
     ),
 
@@ -201,17 +224,17 @@ previous_frozen_members as (
         union all
 
         select distinct
-            members.customer_id,
-            members.evaluation_date,
+            joined.customer_id,
+            joined.evaluation_date,
             rule_sets.group_key,
             rule_sets.rule_set
         from rule_sets
-        inner join relation_conditions as conditions
+        inner join relation_condition_rules as conditions
             on
                 rule_sets.group_key = conditions.group_key
                 and rule_sets.rule_set = conditions.rule_set
-        inner join referenced_members as members
-            on conditions.referenced_group_key = members.group_key
+        inner join listed_groups_joined as joined
+            on conditions.relation_condition_number = joined.relation_condition_number
         where
             rule_sets.other_conditions = 0
             and conditions.qualifier in ('in_any_customer_group', 'in_all_customer_group')
@@ -232,58 +255,38 @@ previous_frozen_members as (
 
     ),
 
-    relation_counts as (
-
-        select
-            candidates.customer_id,
-            candidates.evaluation_date,
-            conditions.group_key,
-            conditions.rule_set,
-            conditions.condition_key,
-            conditions.qualifier,
-            conditions.listed_groups,
-            count(members.group_key) as listed_groups_in
-        from relation_candidates as candidates
-        inner join relation_conditions as conditions
-            on
-                candidates.group_key = conditions.group_key
-                and candidates.rule_set = conditions.rule_set
-        left join referenced_members as members
-            on
-                candidates.customer_id = members.customer_id
-                and candidates.evaluation_date = members.evaluation_date
-                and conditions.referenced_group_key = members.group_key
-        group by
-            candidates.customer_id,
-            candidates.evaluation_date,
-            conditions.group_key,
-            conditions.rule_set,
-            conditions.condition_key,
-            conditions.qualifier,
-            conditions.listed_groups
-
-    ),
-
+    -- A candidate's rule set holds when every one of its relation conditions
+    -- holds.
     relation_rule_sets_held as (
 
         select
-            counts.customer_id,
-            counts.evaluation_date,
-            counts.group_key,
-            counts.rule_set
-        from relation_counts as counts
-        inner join rule_sets
+            candidates.customer_id,
+            candidates.evaluation_date,
+            candidates.group_key,
+            candidates.rule_set
+        from relation_candidates as candidates
+        inner join relation_condition_rules as conditions
             on
-                counts.group_key = rule_sets.group_key
-                and counts.rule_set = rule_sets.rule_set
-        where {{ relation_condition_holds('counts.qualifier', 'counts.listed_groups_in', 'counts.listed_groups') }}
+                candidates.group_key = conditions.group_key
+                and candidates.rule_set = conditions.rule_set
+        left join listed_groups_joined as joined
+            on
+                candidates.customer_id = joined.customer_id
+                and candidates.evaluation_date = joined.evaluation_date
+                and conditions.relation_condition_number = joined.relation_condition_number
         group by
-            counts.customer_id,
-            counts.evaluation_date,
-            counts.group_key,
-            counts.rule_set,
-            rule_sets.relation_conditions
-        having count(*) = rule_sets.relation_conditions
+            candidates.customer_id,
+            candidates.evaluation_date,
+            candidates.group_key,
+            candidates.rule_set
+        having min(
+            case
+                when {{ relation_condition_holds(
+                    'conditions.qualifier', 'coalesce(joined.listed_groups_in, 0)', 'conditions.listed_groups'
+                ) }} then 1
+                else 0
+            end
+        ) = 1
 
     ),
 {% endif %}
