@@ -1,14 +1,13 @@
 """macros/cross_db/ordered_listagg.sql joins values in a fixed order on
-every engine: DuckDB and PostgreSQL order inside string_agg (dbt.listagg),
-Spark, whose collect_list keeps no order, sorts structs of the order keys
-and the value. These tests run the Spark version on a local Spark session
-(skipped where pyspark is not installed) and check it gives the text
-DuckDB's string_agg gives for the same rows: keys ascending, NULL keys last,
-NULL values skipped, NULL when there is no value.
+every engine: PostgreSQL orders inside string_agg (dbt.listagg); DuckDB and
+Spark sort a list of structs of the order keys and the value (DuckDB's
+ordered string_agg holds every group in memory; Spark's collect_list keeps
+no order). These tests run the DuckDB and Spark versions (Spark on a local
+session) and check they give the text an ordered string_agg gives for the
+same rows: keys ascending, NULL keys last, NULL values skipped, NULL when
+there is no value.
 
-The DuckDB and PostgreSQL versions run in every dbt build
-(int_customer_group_definitions_checked, customer_group_explanations) and
-in tests/integration/test_postgres_matches_duckdb.py.
+The PostgreSQL version runs in tests/integration/test_postgres_matches_duckdb.py.
 """
 
 from __future__ import annotations
@@ -37,10 +36,10 @@ ROWS: list[tuple[str, int | None, str | None, str | None]] = [
 EXPECTED = {"g1": "one-z; two-a; two-b; two-null; null-a", "g2": None, "g3": "only"}
 
 
-def spark_sql(measure: str, delimiter_text: str, order_by: list[str]) -> str:
-    """The SQL of spark__ordered_listagg (plain Jinja: no dbt context needed)."""
+def macro_sql(engine: str, measure: str, delimiter_text: str, order_by: list[str]) -> str:
+    """The SQL of <engine>__ordered_listagg (plain Jinja: no dbt context needed)."""
     module: Any = jinja2.Environment().from_string(MACRO_FILE.read_text()).module
-    return str(module.spark__ordered_listagg(measure, delimiter_text, order_by))
+    return str(getattr(module, f"{engine}__ordered_listagg")(measure, delimiter_text, order_by))
 
 
 def values_clause() -> str:
@@ -60,8 +59,13 @@ def query(aggregate: str) -> str:
     )
 
 
-def test_duckdb_string_agg_orders_keys_ascending_with_nulls_last() -> None:
+def test_ordered_string_agg_orders_keys_ascending_with_nulls_last() -> None:
     rows = duckdb.sql(query("string_agg(v, '; ' order by k1, k2)")).fetchall()
+    assert dict(rows) == EXPECTED
+
+
+def test_duckdb_version_gives_the_same_text_as_an_ordered_string_agg() -> None:
+    rows = duckdb.sql(query(macro_sql("duckdb", "v", "'; '", ["k1", "k2"]))).fetchall()
     assert dict(rows) == EXPECTED
 
 
@@ -83,6 +87,6 @@ def spark() -> Iterator[Any]:
 
 @pytest.mark.slow
 def test_spark_version_gives_the_same_text_as_duckdb(spark: Any) -> None:
-    aggregate = spark_sql("v", "'; '", ["k1", "k2"])
+    aggregate = macro_sql("spark", "v", "'; '", ["k1", "k2"])
     rows = spark.sql(query(aggregate)).collect()
     assert {row["grp"]: row["joined"] for row in rows} == EXPECTED
