@@ -21,27 +21,19 @@ customers as (
 
 ),
 
-metrics as (
-
-    select * from {{ ref('customer_metrics') }}
-
-),
-
-customer_facts as (
-
-    select * from {{ ref('customer_outcomes') }}
-
-),
-
-memberships as (
+-- Each customer's current groups, ranked oldest first (then by priority
+-- and key): read once, so the memberships are not held in memory for
+-- several readers.
+ranked_memberships as (
 
     select
         memberships.customer_id,
         memberships.group_key,
-        memberships.group_type,
-        memberships.badge_icon,
         memberships.member_since,
-        definitions.priority
+        row_number() over (
+            partition by memberships.customer_id
+            order by memberships.member_since, coalesce(definitions.priority, 2147483647), memberships.group_key
+        ) as group_rank
     from {{ ref('customer_group_memberships') }} as memberships
     left join {{ ref('customer_group_definitions') }} as definitions
         on memberships.group_key = definitions.group_key
@@ -54,22 +46,10 @@ current_groups as (
         customer_id,
         count(*) as current_group_count,
         {{ ordered_listagg('group_key', "', '", ['group_key']) }} as current_group_keys,
-        min(member_since) as member_since
-    from memberships
+        min(member_since) as member_since,
+        max(case when group_rank = 1 then group_key end) as oldest_current_group_key
+    from ranked_memberships
     group by customer_id
-
-),
-
-oldest_groups as (
-
-    select
-        customer_id,
-        group_key as oldest_current_group_key,
-        row_number() over (
-            partition by customer_id
-            order by member_since, coalesce(priority, 2147483647), group_key
-        ) as group_rank
-    from memberships
 
 ),
 
@@ -78,7 +58,7 @@ badge_icons as (
     select distinct
         customer_id,
         badge_icon
-    from memberships
+    from {{ ref('customer_group_memberships') }}
     where group_type = 'badge' and badge_icon is not null
 
 ),
@@ -108,7 +88,7 @@ contact_restrictions as (
 do_not_contact as (
 
     select distinct customer_id
-    from memberships
+    from {{ ref('customer_group_memberships') }}
     where group_key = '{{ do_not_contact_group_key() }}'
 
 ),
@@ -121,48 +101,75 @@ default_cards as (
 
 ),
 
+-- Everything known of a customer outside their groups. Materialized (where
+-- the engine allows) so the joins happen in two steps: DuckDB holds every
+-- hash table of a chain of joins at once, and all nine ran out of memory at
+-- 1M customers with 600MB.
+profiles as {{ materialized_cte() }} (
+
+    select
+        metrics.*,
+        customers.first_name,
+        customers.last_name,
+        customers.email,
+        customers.country,
+        customer_facts.revenue,
+        customer_facts.first_trial_on,
+        customer_facts.is_trial_converted,
+        default_cards.default_card_id,
+        default_cards.default_card_type,
+        default_cards.default_card_last_4,
+        default_cards.default_card_exp_month,
+        default_cards.default_card_exp_year
+    from {{ ref('customer_metrics') }} as metrics
+    left join customers on metrics.customer_id = customers.customer_id
+    left join {{ ref('customer_outcomes') }} as customer_facts on metrics.customer_id = customer_facts.customer_id
+    left join default_cards on metrics.customer_id = default_cards.customer_id
+
+),
+
 final as (
 
     select
-        cast(metrics.customer_id as {{ text }}) as customer_id,
+        cast(profiles.customer_id as {{ text }}) as customer_id,
         {{ as_of_date() }} as as_of_date,
-        cast(customers.first_name as {{ text }}) as first_name,
-        cast(customers.last_name as {{ text }}) as last_name,
-        cast(customers.email as {{ text }}) as email,
-        cast(customers.country as {{ text }}) as country,
-        cast(metrics.customer_created_date as date) as customer_created_date,
-        cast(metrics.is_enabled as boolean) as is_enabled,
+        cast(profiles.first_name as {{ text }}) as first_name,
+        cast(profiles.last_name as {{ text }}) as last_name,
+        cast(profiles.email as {{ text }}) as email,
+        cast(profiles.country as {{ text }}) as country,
+        cast(profiles.customer_created_date as date) as customer_created_date,
+        cast(profiles.is_enabled as boolean) as is_enabled,
 
         -- value
-        cast(metrics.lifetime_value as decimal(38, 12)) as lifetime_value,
-        cast(customer_facts.revenue as decimal(38, 12)) as revenue,
-        cast(metrics.lifetime_refunded as decimal(38, 12)) as lifetime_refunded,
-        cast(metrics.sales as integer) as sales,
-        cast(metrics.successful_sales as integer) as successful_sales,
-        cast(metrics.declined_sales as integer) as declined_sales,
-        cast(metrics.average_sale as decimal(38, 12)) as average_sale,
-        cast(metrics.days_since_last_sale as integer) as days_since_last_sale,
-        cast(metrics.renewals as integer) as renewals,
-        cast(metrics.successful_renewals as integer) as successful_renewals,
-        cast(metrics.overdue_renewals as integer) as overdue_renewals,
-        cast(metrics.days_since_last_renewal as integer) as days_since_last_renewal,
-        cast(metrics.subscription_statuses as {{ text }}) as subscription_statuses,
+        cast(profiles.lifetime_value as decimal(38, 12)) as lifetime_value,
+        cast(profiles.revenue as decimal(38, 12)) as revenue,
+        cast(profiles.lifetime_refunded as decimal(38, 12)) as lifetime_refunded,
+        cast(profiles.sales as integer) as sales,
+        cast(profiles.successful_sales as integer) as successful_sales,
+        cast(profiles.declined_sales as integer) as declined_sales,
+        cast(profiles.average_sale as decimal(38, 12)) as average_sale,
+        cast(profiles.days_since_last_sale as integer) as days_since_last_sale,
+        cast(profiles.renewals as integer) as renewals,
+        cast(profiles.successful_renewals as integer) as successful_renewals,
+        cast(profiles.overdue_renewals as integer) as overdue_renewals,
+        cast(profiles.days_since_last_renewal as integer) as days_since_last_renewal,
+        cast(profiles.subscription_statuses as {{ text }}) as subscription_statuses,
 
         -- risk
-        cast(metrics.chargebacks as integer) as chargebacks,
-        cast(metrics.lifetime_chargeback as decimal(38, 12)) as lifetime_chargeback,
-        cast(metrics.paypal_disputes as integer) as paypal_disputes,
-        cast(metrics.fraud_detections as integer) as fraud_detections,
+        cast(profiles.chargebacks as integer) as chargebacks,
+        cast(profiles.lifetime_chargeback as decimal(38, 12)) as lifetime_chargeback,
+        cast(profiles.paypal_disputes as integer) as paypal_disputes,
+        cast(profiles.fraud_detections as integer) as fraud_detections,
 
         -- groups and badges
         cast(coalesce(current_groups.current_group_count, 0) as integer) as current_group_count,
         cast(current_groups.current_group_keys as {{ text }}) as current_group_keys,
         cast(badges.badges as {{ text }}) as badges,
         cast(current_groups.member_since as date) as member_since,
-        cast(oldest_groups.oldest_current_group_key as {{ text }}) as oldest_current_group_key,
+        cast(current_groups.oldest_current_group_key as {{ text }}) as oldest_current_group_key,
 
         -- contact
-        cast(coalesce(metrics.has_marketing_consent, false) as boolean) as has_marketing_consent,
+        cast(coalesce(profiles.has_marketing_consent, false) as boolean) as has_marketing_consent,
         cast(coalesce(contact_restrictions.is_unsubscribed, false) as boolean) as is_unsubscribed,
         cast(coalesce(contact_restrictions.is_hard_bounced, false) as boolean) as is_hard_bounced,
         cast(coalesce(contact_restrictions.is_soft_bounced_5_times, false) as boolean) as is_soft_bounced_5_times,
@@ -177,36 +184,29 @@ final as (
         -- default card: brand, last four digits, expiry MM/YY
         cast(
             case
-                when default_cards.default_card_id is not null then {{ dbt.concat([
-                    "coalesce(lower(default_cards.default_card_type), 'card')",
+                when profiles.default_card_id is not null then {{ dbt.concat([
+                    "coalesce(lower(profiles.default_card_type), 'card')",
                     "' •••• '",
-                    dbt.right("coalesce(default_cards.default_card_last_4, '????')", 4),
+                    dbt.right("coalesce(profiles.default_card_last_4, '????')", 4),
                     "' exp '",
-                    dbt.right(dbt.concat(["'0'", "cast(default_cards.default_card_exp_month as " ~ text ~ ")"]), 2),
+                    dbt.right(dbt.concat(["'0'", "cast(profiles.default_card_exp_month as " ~ text ~ ")"]), 2),
                     "'/'",
-                    dbt.right("cast(default_cards.default_card_exp_year as " ~ text ~ ")", 2),
+                    dbt.right("cast(profiles.default_card_exp_year as " ~ text ~ ")", 2),
                 ]) }}
             end
             as {{ text }}
         ) as default_card,
-        cast(metrics.default_card_expires_on as date) as default_card_expires_on,
-        cast(metrics.days_until_card_expiry as integer) as days_until_card_expiry,
+        cast(profiles.default_card_expires_on as date) as default_card_expires_on,
+        cast(profiles.days_until_card_expiry as integer) as days_until_card_expiry,
 
         -- trial
-        cast(customer_facts.first_trial_on as date) as first_trial_on,
-        cast(customer_facts.is_trial_converted as boolean) as is_trial_converted
-    from metrics
-    left join customers on metrics.customer_id = customers.customer_id
-    left join customer_facts on metrics.customer_id = customer_facts.customer_id
-    left join current_groups on metrics.customer_id = current_groups.customer_id
-    left join oldest_groups
-        on
-            metrics.customer_id = oldest_groups.customer_id
-            and oldest_groups.group_rank = 1
-    left join badges on metrics.customer_id = badges.customer_id
-    left join contact_restrictions on metrics.customer_id = contact_restrictions.customer_id
-    left join do_not_contact on metrics.customer_id = do_not_contact.customer_id
-    left join default_cards on metrics.customer_id = default_cards.customer_id
+        cast(profiles.first_trial_on as date) as first_trial_on,
+        cast(profiles.is_trial_converted as boolean) as is_trial_converted
+    from profiles
+    left join current_groups on profiles.customer_id = current_groups.customer_id
+    left join badges on profiles.customer_id = badges.customer_id
+    left join contact_restrictions on profiles.customer_id = contact_restrictions.customer_id
+    left join do_not_contact on profiles.customer_id = do_not_contact.customer_id
 
 )
 
