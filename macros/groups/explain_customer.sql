@@ -67,7 +67,7 @@
     ) -%}
     {%- set rows = run_query(
         "select group_key, cast(as_of_date as " ~ dbt.type_string() ~ ") as explained_on, rule_set, qualifier, qualifier_kind, customer_value, min_value, max_value, expected_name, expected_value, passed, rule_set_passed"
-        ~ " from " ~ ref('customer_group_explanations') ~ " where customer_id = '" ~ customer ~ "'"
+        ~ " from (" ~ customer_group_explanation_rows("customer_id = '" ~ customer ~ "'") ~ ") as explanations"
         ~ " order by group_key, rule_set, qualifier_row_id"
     ) -%}
     {%- set actions = run_query(

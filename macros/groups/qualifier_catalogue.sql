@@ -62,3 +62,15 @@
     {% if not loop.last %}union all{% endif %}
 {% endfor %}
 {% endmacro %}
+
+{#- The value a range qualifier compares, from a row of
+    int_customer_metrics_by_date aliased `metrics`: the metric as
+    decimal(38, 12), NULL for a subscription-dependent metric of a customer
+    who has never had a subscription (so it fails every bound). -#}
+{% macro range_metric_value(spec, metrics='metrics') -%}
+    {%- if spec.get('subscription_dependent') -%}
+        case when {{ metrics }}.has_subscription then cast({{ metrics }}.{{ spec.metric }} as decimal(38, 12)) end
+    {%- else -%}
+        cast({{ metrics }}.{{ spec.metric }} as decimal(38, 12))
+    {%- endif -%}
+{%- endmacro %}

@@ -38,6 +38,15 @@
 -- depends_on: {{ ref('activation_audiences') }}
 -- depends_on: {{ ref('activation_people') }}
 -- depends_on: {{ ref('activation_audience_memberships') }}
+-- The explanations are scanned through macro customer_group_explanation_rows
+-- (below), whose refs dbt must see here:
+-- depends_on: {{ ref('int_customer_group_qualifiers_parsed') }}
+-- depends_on: {{ ref('int_customer_group_definitions_checked') }}
+-- depends_on: {{ ref('int_evaluation_dates') }}
+-- depends_on: {{ ref('int_customer_metrics_by_date') }}
+-- depends_on: {{ ref('int_customer_attributes_unioned') }}
+-- depends_on: {{ ref('int_customer_group_qualifier_rows_passed') }}
+-- depends_on: {{ ref('int_customer_groups_evaluated_by_date') }}
 {%- set scanned_relations = [] -%}
 {%- if execute -%}
     {#- staging view unique_id -> the validated model that keeps all its rows and columns -#}
@@ -75,15 +84,16 @@
             {%- endif -%}
         {%- endif -%}
         {%- if relation is not none -%}
-            {#- A model whose meta names a customer_test_sample_column (the
+            {#- A model whose meta names a customer_sample_macro (the
                 explanations view: customers x groups x qualifier rows) is
-                scanned on the hashed sample of customers of
-                in_customer_test_sample: its texts come from models scanned
-                whole (seeds, metrics, attributes), and a value of a group
-                or qualifier row shows for every customer, sampled or not. -#}
-            {%- set sample_column = node.config.get('meta', {}).get('customer_test_sample_column') -%}
-            {%- set source_rows = relation if not sample_column else
-                '(select * from ' ~ relation ~ ' where ' ~ in_customer_test_sample(sample_column) ~ ')' -%}
+                scanned as that macro's rows for the hashed sample of
+                customers of in_customer_test_sample: its texts come from
+                models scanned whole (seeds, metrics, attributes), and a
+                value of a group or qualifier row shows for every customer,
+                sampled or not. -#}
+            {%- set sample_macro = node.config.get('meta', {}).get('customer_sample_macro') -%}
+            {%- set source_rows = relation if not sample_macro else
+                '(' ~ context[sample_macro](in_customer_test_sample('customer_id')) ~ ')' -%}
             {%- set text_columns = [] -%}
             {%- for column in adapter.get_columns_in_relation(relation) if is_text_column(column) -%}
                 {%- do text_columns.append(column.name) -%}

@@ -13,16 +13,12 @@ unpivoted as (
 
     {% for qualifier, spec in qualifier_catalogue().items() if spec.kind == 'range' %}
         select
-            customer_id,
-            evaluation_date,
+            metrics.customer_id,
+            metrics.evaluation_date,
             cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
-            cast({{ spec.metric }} as decimal(38, 12)) as metric_value
-        from {{ ref('int_customer_metrics_by_date') }}
-        where
-            {{ spec.metric }} is not null
-            {%- if spec.get('subscription_dependent') %}
-                and has_subscription
-            {%- endif %}
+            {{ range_metric_value(spec) }} as metric_value
+        from {{ ref('int_customer_metrics_by_date') }} as metrics
+        where {{ range_metric_value(spec) }} is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -5,9 +5,9 @@
     same models as evaluation; this proves the two agree end to end. Checked
     on the hashed sample of customers of in_customer_test_sample (var
     `customer_test_sample_below`, default 1/64 of customers): the
-    explanations are a view of customers x groups x qualifier rows, and the
-    sample's predicate on customer_id reaches its one scan of customers, so
-    the test reads a share of it on any warehouse. -#}
+    explanations view's rows come from macro customer_group_explanation_rows
+    with the sample as its customer filter, which cuts every input before
+    the joins, so the test reads a share of them on any warehouse. -#}
 with
 
 sampled_customers as (
@@ -33,12 +33,10 @@ explained as (
         explanations.group_key,
         max(case when explanations.rule_set_passed then 1 else 0 end) = 1 as any_rule_set_passed,
         max(case when explanations.is_member then 1 else 0 end) = 1 as is_member
-    from {{ ref('customer_group_explanations') }} as explanations
+    from ({{ customer_group_explanation_rows(in_customer_test_sample('customer_id')) }}) as explanations
     inner join flexi_rule_groups
         on explanations.group_key = flexi_rule_groups.group_key
-    where
-        explanations.as_of_date = {{ as_of_date() }}
-        and {{ in_customer_test_sample('explanations.customer_id') }}
+    where explanations.as_of_date = {{ as_of_date() }}
     group by explanations.customer_id, explanations.group_key
 
 ),
