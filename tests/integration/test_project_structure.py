@@ -15,10 +15,11 @@ from scripts.pipeline import run_dbt
 from tests.integration.conftest import PROJECT_DIR
 
 CARD_SCAN = "assert_no_card_numbers_in_any_model"
-UNIQUE_TESTS = {"unique", "unique_combination"}
-# not_null_columns checks several columns in one read (for the explanations
-# view, whose every read is expensive).
-NOT_NULL_TESTS = {"not_null", "not_null_columns"}
+# not_null_columns checks several columns in one read; explanations_grain_on_customer_sample
+# checks both on a sample of customers (for the explanations view, whose
+# every read is expensive).
+UNIQUE_TESTS = {"unique", "unique_combination", "explanations_grain_on_customer_sample"}
+NOT_NULL_TESTS = {"not_null", "not_null_columns", "explanations_grain_on_customer_sample"}
 
 
 @pytest.fixture(scope="module")
