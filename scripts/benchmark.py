@@ -54,7 +54,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.benchmark_groups import GROUP_EVALUATION, copy_project, write_definitions  # noqa: E402
-from scripts.generate_data import TABLES, generate  # noqa: E402
+from scripts.generate_data import MANIFEST_TABLE, TABLES, generate  # noqa: E402
 from scripts.pipeline import (  # noqa: E402
     PROJECT_DIR,
     DbtRunError,
@@ -273,6 +273,8 @@ def evolve(db_path: Path, day: date, customers: int) -> None:
     con = duckdb.connect(str(db_path))
     try:
         evolve_day(con, day, seed=SEED, scale=customers / BASELINE_CUSTOMERS, schema=SCHEMA)
+    except duckdb.Error as error:
+        raise StepFailed(f"simulating {day} failed: {failure_reason(str(error))}", str(error)) from error
     finally:
         con.close()
 
@@ -311,6 +313,15 @@ def generate_raw(raw: Path, customers: int, as_of: date, shard_customers: int) -
                     con.execute(f"create or replace table {SCHEMA}.{table} as select {select} from {schema}.{table}")
                 else:
                     con.execute(f"insert into {SCHEMA}.{table} select {select} from {schema}.{table}")
+            # The bad-row manifest, which the daily simulation counts, with
+            # the same ids (products' rows come from the first shard only).
+            con.execute(
+                f"{'create or replace table' if shard == 0 else 'insert into'} {SCHEMA}.{MANIFEST_TABLE}"
+                f" {'as ' if shard == 0 else ''}select * replace ("
+                f"case when source_table = 'product' then raw_id"
+                f" else regexp_replace(raw_id, '^([a-z]+)_', '\\1_{shard}_') end as raw_id)"
+                f" from {schema}.{MANIFEST_TABLE} where {shard} = 0 or source_table != 'product'"
+            )
             con.execute(f"drop schema {schema} cascade")
         finally:
             con.close()
@@ -352,8 +363,11 @@ def repeat(repeats: int, step: Callable[[int], tuple[float, int]]) -> Measure:
 
 
 def report(name: str, measure: Measure) -> None:
-    shown = f"{measure.median:.1f} s" if measure.median is not None else f"failed: {measure.failure}"
-    console.print(f"{name}: {shown}")
+    if measure.median is None:
+        console.print(f"{name}: failed: {measure.failure}")
+        return
+    rss = f", peak RSS {max(measure.peak_rss) / 1e9:.2f} GB" if measure.peak_rss else ""
+    console.print(f"{name}: {measure.median:.1f} s{rss}")
 
 
 def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dict[str, Measure]:
@@ -402,8 +416,12 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
         return results
 
     evolved = copy_warehouse(built, work / f"evolved_{customers}.duckdb")
-    evolve(evolved, next_day, customers)
-    results["next day"] = repeat(args.repeats, daily(evolved))
+    try:
+        evolve(evolved, next_day, customers)
+    except StepFailed as failed:
+        results["next day"] = Measure(failure=failed.reason)
+    else:
+        results["next day"] = repeat(args.repeats, daily(evolved))
     report("next day", results["next day"])
 
     if args.history_days > 0:
@@ -412,8 +430,12 @@ def benchmark_scale(customers: int, args: argparse.Namespace, work: Path) -> dic
         except StepFailed as failed:
             results[history_label] = Measure(failure=f"history replay: {failed.reason}")
         else:
-            evolve(history, next_day, customers)
-            results[history_label] = repeat(args.repeats, daily(history))
+            try:
+                evolve(history, next_day, customers)
+            except StepFailed as failed:
+                results[history_label] = Measure(failure=failed.reason)
+            else:
+                results[history_label] = repeat(args.repeats, daily(history))
         report(history_label, results[history_label])
 
     for groups, label in group_labels.items():
@@ -438,8 +460,12 @@ def benchmark_in_place(raw: Path, customers: int, args: argparse.Namespace) -> d
     results["first full build"] = repeat(1, full_build)
     report("first full build", results["first full build"])
     if results["first full build"].failure is None:
-        evolve(raw, as_of + timedelta(days=1), customers)
-        results["next day"] = repeat(1, lambda _: dbt.run(DAILY_BUILD, as_of + timedelta(days=1)))
+
+        def next_day(_: int) -> tuple[float, int]:
+            evolve(raw, as_of + timedelta(days=1), customers)
+            return dbt.run(DAILY_BUILD, as_of + timedelta(days=1))
+
+        results["next day"] = repeat(1, next_day)
     else:
         results["next day"] = Measure(failure=NOT_RUN_WITHOUT_BUILD)
     report("next day", results["next day"])

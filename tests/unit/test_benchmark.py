@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.benchmark import Measure, StepFailed, failure_reason, generate_raw, measure_floor, render, repeat
+from scripts.benchmark import Measure, StepFailed, evolve, failure_reason, generate_raw, measure_floor, render, repeat
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -41,6 +41,31 @@ def test_sharded_generation_keeps_ids_unique_and_references_resolvable(tmp_path:
     finally:
         con.close()
     assert measure_floor(raw, AS_OF, repeats=1).seconds
+
+
+def test_sharded_data_keeps_the_bad_row_manifest_and_can_be_simulated_a_day_on(tmp_path: Path) -> None:
+    """The daily simulation counts the manifest: without it the 10M run's
+    next day failed after its first build."""
+    raw = tmp_path / "raw.duckdb"
+    generate_raw(raw, customers=300, as_of=AS_OF, shard_customers=150)
+    con = duckdb.connect(str(raw), read_only=True)
+    try:
+        unmatched = con.execute(
+            """
+            select count(*) from raw_revcent._injected_bad_rows as manifest
+            where manifest.source_table = 'customer' and manifest.raw_id is not null
+                and not exists (select 1 from raw_revcent.customer as c where c.id = manifest.raw_id)
+            """
+        ).fetchone()
+        listed = con.execute(
+            "select count(distinct regexp_extract(raw_id, '^cus_([0-9]+)_', 1))"
+            " from raw_revcent._injected_bad_rows where source_table = 'customer'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert unmatched == (0,)
+    assert listed == (2,)
+    evolve(raw, AS_OF + dt.timedelta(days=1), customers=300)
 
 
 def test_render_reports_ratios_to_the_floor() -> None:
