@@ -67,9 +67,10 @@
     int_customer_metrics_by_date aliased `metrics`: the metric as
     decimal(38, 12), NULL for a subscription-dependent metric of a customer
     who has never had a subscription (so it fails every bound). -#}
+{#- The cast wraps the case: PostgreSQL's case drops a numeric's scale. -#}
 {% macro range_metric_value(spec, metrics='metrics') -%}
     {%- if spec.get('subscription_dependent') -%}
-        case when {{ metrics }}.has_subscription then cast({{ metrics }}.{{ spec.metric }} as decimal(38, 12)) end
+        cast(case when {{ metrics }}.has_subscription then {{ metrics }}.{{ spec.metric }} end as decimal(38, 12))
     {%- else -%}
         cast({{ metrics }}.{{ spec.metric }} as decimal(38, 12))
     {%- endif -%}
