@@ -7,16 +7,11 @@
     `customer_test_sample_below`, default 1/64 of customers): the
     explanations view's rows come from macro customer_group_explanation_rows
     with the sample as its customer filter, which cuts every input before
-    the joins, so the test reads a share of them on any warehouse. -#}
+    the joins, and the memberships are filtered by the same predicate.
+    The two sides are stacked and aggregated per customer and group rather
+    than joined: an aggregation spills to disk, and the full outer join this
+    test used to make ran out of DuckDB's 4GB at 10M customers. -#}
 with
-
-sampled_customers as (
-
-    select customer_id
-    from {{ ref('customer_metrics') }}
-    where {{ in_customer_test_sample('customer_id') }}
-
-),
 
 flexi_rule_groups as (
 
@@ -26,47 +21,42 @@ flexi_rule_groups as (
 
 ),
 
-explained as (
+both_sides as (
 
     select
         explanations.customer_id,
         explanations.group_key,
-        max(case when explanations.rule_set_passed then 1 else 0 end) = 1 as any_rule_set_passed,
-        max(case when explanations.is_member then 1 else 0 end) = 1 as is_member
+        case when explanations.rule_set_passed then 1 else 0 end as rule_set_passed,
+        case when explanations.is_member then 1 else 0 end as explained_as_member,
+        0 as in_memberships
     from ({{ customer_group_explanation_rows(in_customer_test_sample('customer_id')) }}) as explanations
-    inner join flexi_rule_groups
-        on explanations.group_key = flexi_rule_groups.group_key
     where explanations.as_of_date = {{ as_of_date() }}
-    group by explanations.customer_id, explanations.group_key
 
-),
-
-members as (
+    union all
 
     select
         memberships.customer_id,
-        memberships.group_key
+        memberships.group_key,
+        0 as rule_set_passed,
+        0 as explained_as_member,
+        1 as in_memberships
     from {{ ref('customer_group_memberships') }} as memberships
-    inner join sampled_customers
-        on memberships.customer_id = sampled_customers.customer_id
-    inner join flexi_rule_groups
-        on memberships.group_key = flexi_rule_groups.group_key
+    where {{ in_customer_test_sample('memberships.customer_id') }}
 
 ),
 
 compared as (
 
     select
-        coalesce(explained.customer_id, members.customer_id) as customer_id,
-        coalesce(explained.group_key, members.group_key) as group_key,
-        coalesce(explained.any_rule_set_passed, false) as any_rule_set_passed,
-        coalesce(explained.is_member, false) as explained_as_member,
-        members.customer_id is not null as is_in_memberships
-    from explained
-    full outer join members
-        on
-            explained.customer_id = members.customer_id
-            and explained.group_key = members.group_key
+        both_sides.customer_id,
+        both_sides.group_key,
+        max(both_sides.rule_set_passed) = 1 as any_rule_set_passed,
+        max(both_sides.explained_as_member) = 1 as explained_as_member,
+        max(both_sides.in_memberships) = 1 as is_in_memberships
+    from both_sides
+    inner join flexi_rule_groups
+        on both_sides.group_key = flexi_rule_groups.group_key
+    group by both_sides.customer_id, both_sides.group_key
 
 )
 
