@@ -448,7 +448,8 @@ def benchmark_in_place(raw: Path, customers: int, args: argparse.Namespace) -> d
     """The first full build and the next day on the generated file itself,
     with no copies: for scales whose copies would not fit on disk (10M
     customers make a warehouse of tens of GB). One run each; the raw file is
-    spent afterwards (it holds the build), so it is removed."""
+    spent afterwards (it holds the build), so it is removed unless --keep
+    (to look into a failure)."""
     as_of: date = args.as_of
     dbt = DbtCommand(raw, threads=args.threads)
     results: dict[str, Measure] = {}
@@ -469,7 +470,8 @@ def benchmark_in_place(raw: Path, customers: int, args: argparse.Namespace) -> d
     else:
         results["next day"] = Measure(failure=NOT_RUN_WITHOUT_BUILD)
     report("next day", results["next day"])
-    raw.unlink(missing_ok=True)
+    if not args.keep:
+        raw.unlink(missing_ok=True)
     return results
 
 
