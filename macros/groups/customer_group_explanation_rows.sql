@@ -41,10 +41,7 @@ explained_dates as (
 -- joined.
 customers as (
 
-    select metrics_by_date.*
-    from {{ rows_of_customers(ref('int_customer_metrics_by_date'), customer_filter) }} as metrics_by_date
-    inner join explained_dates
-        on metrics_by_date.evaluation_date = explained_dates.evaluation_date
+    {{ explained_rows_of(ref('int_customer_metrics_by_date'), customer_filter) }}
 
 ),
 
@@ -66,22 +63,13 @@ attribute_values as (
 
 passes as (
 
-    select
-        passed.customer_id,
-        passed.evaluation_date,
-        passed.seed_row_id
-    from {{ rows_of_customers(ref('int_customer_group_qualifier_rows_passed'), customer_filter) }} as passed
-    inner join explained_dates
-        on passed.evaluation_date = explained_dates.evaluation_date
+    {{ explained_rows_of(ref('int_customer_group_qualifier_rows_passed'), customer_filter) }}
 
 ),
 
 members as (
 
-    select by_date.*
-    from {{ rows_of_customers(ref('int_customer_groups_evaluated_by_date'), customer_filter) }} as by_date
-    inner join explained_dates
-        on by_date.evaluation_date = explained_dates.evaluation_date
+    {{ explained_rows_of(ref('int_customer_groups_evaluated_by_date'), customer_filter) }}
 
 ),
 
@@ -209,4 +197,14 @@ select * from final
     {%- else -%}
         (select * from {{ relation }} where {{ customer_filter }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The rows of a per-date relation (columns customer_id, evaluation_date)
+    on the dates of the caller's CTE explained_dates, for the customers
+    customer_filter keeps. -#}
+{% macro explained_rows_of(relation, customer_filter) -%}
+    select customer_rows.*
+    from {{ rows_of_customers(relation, customer_filter) }} as customer_rows
+    inner join explained_dates
+        on customer_rows.evaluation_date = explained_dates.evaluation_date
 {%- endmacro %}
