@@ -18,8 +18,9 @@ warehouse state:
   daily cost once history has accumulated (skipped with --history-days 0);
 * **10 vs 200 groups**: scripts/benchmark_groups.py's synthetic
   definitions, timing the group-evaluation models;
-* **peak RSS** of the dbt process (``wait4``'s ``ru_maxrss``: every dbt
-  command runs as a child process, as a scheduler would run it).
+* **peak RSS** of the dbt process: every dbt command runs as a child
+  process, as a scheduler would run it, and reports its own high-water mark
+  (``VmHWM``) as it exits (``run_reporting_peak_rss``).
 
 With --in-place (for 10M customers, whose copies would not fit on disk)
 only the first full build and the next day are measured, once, on the
@@ -36,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import statistics
 import subprocess
@@ -239,24 +239,51 @@ class DbtCommand:
         work = self.db_path.parent / f"{self.db_path.stem}.dbt"
         write_profiles(work, self.db_path, threads=self.threads)
         vars_text = "{" + ", ".join(f"{k}: '{v}'" for k, v in {"as_of_date": as_of, **(extra_vars or {})}.items()) + "}"
-        command = [
-            str(Path(sys.executable).parent / "dbt"), *args, "--quiet",
+        dbt_args = [
+            *args, "--quiet",
             "--project-dir", str(self.project_dir), "--profiles-dir", str(work),
             "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--vars", vars_text,
         ]
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        assert process.stdout is not None
-        output = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
+        returncode, output, peak_rss = run_reporting_peak_rss("dbt.cli.main:cli", dbt_args, work)
         elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        if returncode != 0:
             text = output.decode(errors="replace")
             raise StepFailed(
                 f"dbt {args[0]} failed: {failure_reason(text)}", f"({work / 'logs' / 'dbt.log'}):\n{text[-4000:]}"
             )
-        return elapsed, usage.ru_maxrss * 1024
+        return elapsed, peak_rss
+
+
+# Run as `python -c` in the child: calls an entry point (module:function)
+# as a console script would and, at exit, writes the process's own peak
+# resident memory (VmHWM, kB) to a file.
+_PEAK_RSS_REPORTER = """
+import atexit, importlib, re, sys
+from pathlib import Path
+report = Path(sys.argv.pop(1))
+module, function = sys.argv.pop(1).split(":")
+atexit.register(lambda: report.write_text(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)))
+sys.argv[0] = module.split(".")[0]
+sys.exit(getattr(importlib.import_module(module), function)())
+"""
+
+
+def run_reporting_peak_rss(entry_point: str, args: Sequence[str], work: Path) -> tuple[int, bytes, int]:
+    """Runs a console-script entry point (``module:function``) with ``args``
+    as a child process; returns its exit code, its output and its own peak
+    RSS in bytes. Not ``wait4``'s ``ru_maxrss``: Linux carries a process's
+    high-water mark across fork and exec, so a child of this script (which
+    holds the generated data, GBs at 10M customers) would report this
+    script's memory, not its own."""
+    report = work / "peak_rss_kb"
+    report.unlink(missing_ok=True)
+    process = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS_REPORTER, str(report), entry_point, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False,
+    )
+    peak_kb = int(report.read_text()) if report.exists() else 0
+    return process.returncode, process.stdout, peak_kb * 1024
 
 
 def copy_warehouse(source: Path, destination: Path) -> Path:

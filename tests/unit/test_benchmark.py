@@ -11,7 +11,17 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.benchmark import Measure, StepFailed, evolve, failure_reason, generate_raw, measure_floor, render, repeat
+from scripts.benchmark import (
+    Measure,
+    StepFailed,
+    evolve,
+    failure_reason,
+    generate_raw,
+    measure_floor,
+    render,
+    repeat,
+    run_reporting_peak_rss,
+)
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -104,3 +114,17 @@ def test_a_failed_step_is_recorded_with_its_reason_and_the_table_still_written()
     assert "| first full build | 40.0 | 20.0 | — |" in markdown
     assert "| group evaluation, 200 groups | failed: dbt run failed: Out of Memory Error" in markdown
     assert "the time of 10" not in markdown
+
+
+def test_peak_rss_is_the_childs_own_not_this_processs(tmp_path: Path) -> None:
+    # wait4's ru_maxrss would report at least this process's 1 GB: Linux
+    # keeps the high-water mark across fork and exec.
+    held = bytearray(1_000_000_000)
+    held[:: 4096] = b"\x01" * len(range(0, len(held), 4096))
+    returncode, output, peak_rss = run_reporting_peak_rss("dbt.cli.main:cli", ["--version"], tmp_path)
+    assert returncode == 0, output
+    assert b"Core" in output
+    assert 10_000_000 < peak_rss < 500_000_000
+    returncode, output, _ = run_reporting_peak_rss("dbt.cli.main:cli", ["no-such-command"], tmp_path)
+    assert returncode == 2
+    assert b"No such command" in output
