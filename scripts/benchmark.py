@@ -561,7 +561,7 @@ def render(customers: int, results: dict[str, Measure], args: argparse.Namespace
         else:
             seconds = f"{median:.1f}"
             ratio = "1" if name == "floor" else f"{median / floor:.1f}" if floor else "—"
-        rss = f"{measure.max_rss / 2**30:.2f} GB" if measure.max_rss else "—"
+        rss = f"{measure.max_rss / 1e9:.2f} GB" if measure.max_rss else "—"
         table.add_row(name, seconds, ratio, rss)
         lines.append(f"| {name} | {seconds.replace('|', '/')} | {ratio} | {rss} |")
     compared = [results.get(f"group evaluation, {count} groups") for count in args.groups]

@@ -82,7 +82,7 @@ def test_render_reports_ratios_to_the_floor() -> None:
     args = argparse.Namespace(threads=2, repeats=3, history_days=60, groups=[10, 200])
     results = {
         "floor": Measure(seconds=[1.0, 2.0, 3.0]),
-        "first full build": Measure(seconds=[20.0, 30.0, 40.0], peak_rss=[2**30, 3 * 2**30, 2**30]),
+        "first full build": Measure(seconds=[20.0, 30.0, 40.0], peak_rss=[10**9, 3 * 10**9, 10**9]),
         "group evaluation, 10 groups": Measure(seconds=[1.0]),
         "group evaluation, 200 groups": Measure(seconds=[2.5]),
     }
