@@ -111,7 +111,11 @@ class DuckDBStore:
             raise WarehouseError(f"warehouse {db_path} does not exist: run dbt build first")
         self._con = duckdb.connect(str(db_path))
         self._con.execute("set TimeZone = 'UTC'")
+        # In one transaction: a run killed while creating the state tables
+        # leaves all of them or none (readers expect every table once the schema exists).
+        self._con.begin()
         self._con.execute(STATE_DDL)
+        self._con.commit()
         # A run that was killed never finished: say so, once nobody holds the file.
         self._con.execute(f"update {STATE_SCHEMA}.runs set status = 'interrupted' where status = 'running'")
         self.events_relation = self._relation("customer_group_events", events_schema, required=True)
