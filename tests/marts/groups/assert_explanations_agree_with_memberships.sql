@@ -4,13 +4,13 @@
     explanations' is_member says so too. Row outcomes there come from the
     same models as evaluation; this proves the two agree end to end. Checked
     on the hashed sample of customers of in_customer_test_sample (var
-    `customer_test_sample_below`, default 1/64 of customers): the
-    explanations view's rows come from macro customer_group_explanation_rows
-    with the sample as its customer filter, which cuts every input before
-    the joins, and the memberships are filtered by the same predicate.
-    The two sides are stacked and aggregated per customer and group rather
-    than joined: an aggregation spills to disk, and the full outer join this
-    test used to make ran out of DuckDB's 4GB at 10M customers. -#}
+    `customer_test_sample_below`, default 1/64 of customers, at most about
+    `customer_test_sample_max_customers`): the explanations view's rows
+    come from macro customer_group_explanation_rows with the sample as its
+    customer filter, which cuts every input before the joins, and the
+    memberships are filtered by the same predicate. The two sides are
+    stacked and aggregated per customer and group, one read of each. -#}
+{%- set in_sample = in_customer_test_sample('customer_id') %}
 with
 
 flexi_rule_groups as (
@@ -29,7 +29,7 @@ both_sides as (
         case when explanations.rule_set_passed then 1 else 0 end as rule_set_passed,
         case when explanations.is_member then 1 else 0 end as explained_as_member,
         0 as in_memberships
-    from ({{ customer_group_explanation_rows(in_customer_test_sample('customer_id')) }}) as explanations
+    from ({{ customer_group_explanation_rows(in_sample) }}) as explanations
     where explanations.as_of_date = {{ as_of_date() }}
 
     union all
@@ -41,7 +41,7 @@ both_sides as (
         0 as explained_as_member,
         1 as in_memberships
     from {{ ref('customer_group_memberships') }} as memberships
-    where {{ in_customer_test_sample('memberships.customer_id') }}
+    where {{ in_sample }}
 
 ),
 
