@@ -6,10 +6,13 @@ One `dbt build` with vars ``backfill_start_date`` = --start and
 ``as_of_date`` = --end evaluates metrics and groups on every day of the range
 at once, rolls history, events and frozen lists back to the start of --start,
 and writes the history, events (same event_id) and run log that running each
-day in turn would have written. ``--batch-days N`` splits the range into runs
-of at most N days (memory grows with the days evaluated at once: customers ×
-days rows); ``--day-by-day`` is ``--batch-days 1``. Statuses are read as the
-raw tables hold them now, facts count from their creation dates (SPEC §3).
+day in turn would have written. Memory grows with the days evaluated at once
+(customers × days rows), so the range is split into runs of at most
+``CUSTOMER_DAYS_PER_RUN`` customer-days (5M: 50 days per run at 100k
+customers, 5 at 1M, 1 at 10M); ``--batch-days N``
+sets the days per run instead, ``--day-by-day`` is ``--batch-days 1``.
+Statuses are read as the raw tables hold them now, facts count from their
+creation dates (SPEC §3).
 
 --end defaults to the last date processed. Ending before it would drop the
 history after --end, so it is refused unless --discard-later-history.
@@ -36,41 +39,74 @@ from scripts.pipeline import PROJECT_DIR, DbtProject, PostgresTarget, configured
 
 console = Console(stderr=True)
 
+# A backfill run evaluates every customer on each of its days, and its peak
+# memory grows with customers × days: 61 days of 100k customers (6.1M
+# customer-days) peaked at 4.4 GB with DuckDB's default 4GB limit, 60 days of
+# 1M customers ran out of it. Runs are cut to at most this many.
+CUSTOMER_DAYS_PER_RUN = 5_000_000
+# Where the raw tables are by default (var revcent_schema): counted before
+# the first run, when there is no customer_metrics yet.
+RAW_SCHEMA = "raw_revcent"
+
 
 def last_processed_date(db_path: Path | None, postgres: PostgresTarget | None = None) -> date | None:
     """The last as_of_date in the run log, or None before the first run."""
+    schema = postgres.schema if postgres is not None else "main"
+    value = _scalar_if_table_exists(db_path, postgres, schema, "customer_group_run_log", "max(as_of_date)")
+    return value if isinstance(value, date) else None
+
+
+def customer_count(db_path: Path | None, postgres: PostgresTarget | None = None) -> int | None:
+    """How many customers a run evaluates: the rows of customer_metrics, or
+    before the first run of the raw customer table; None when neither exists."""
+    schema = postgres.schema if postgres is not None else "main"
+    for table_schema, table in [(schema, "customer_metrics"), (RAW_SCHEMA, "customer")]:
+        value = _scalar_if_table_exists(db_path, postgres, table_schema, table, "count(*)")
+        if value is not None:
+            return int(value)
+    return None
+
+
+def _scalar_if_table_exists(
+    db_path: Path | None, postgres: PostgresTarget | None, schema: str, table: str, expression: str
+) -> object | None:
+    """``select <expression> from schema.table``, or None when the table does not exist."""
+    exists_sql = "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
+    query = f'select {expression} from "{schema}"."{table}"'
     if postgres is not None:
-        return _last_processed_date_on_postgres(postgres)
+        import psycopg2
+
+        connection = psycopg2.connect(postgres.conninfo())
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(exists_sql, [schema, table])
+                found = cursor.fetchone()
+                if not found or not found[0]:
+                    return None
+                cursor.execute(query)
+                row = cursor.fetchone()
+                return row[0] if row else None
+        finally:
+            connection.close()
     if db_path is None or not db_path.exists():
         return None
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        found = con.execute(
-            "select count(*) from information_schema.tables where table_name = 'customer_group_run_log'"
-        ).fetchone()
+        found = con.execute(exists_sql.replace("%s", "?"), [schema, table]).fetchone()
         if not found or not found[0]:
             return None
-        row = con.execute("select max(as_of_date) from customer_group_run_log").fetchone()
+        row = con.execute(query).fetchone()
         return row[0] if row else None
     finally:
         con.close()
 
 
-def _last_processed_date_on_postgres(target: PostgresTarget) -> date | None:
-    import psycopg2
-
-    connection = psycopg2.connect(target.conninfo())
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("select to_regclass(%s)", [f'"{target.schema}"."customer_group_run_log"'])
-            found = cursor.fetchone()
-            if not found or found[0] is None:
-                return None
-            cursor.execute(f'select max(as_of_date) from "{target.schema}"."customer_group_run_log"')
-            row = cursor.fetchone()
-            return row[0] if row else None
-    finally:
-        connection.close()
+def days_per_run(customers: int | None) -> int | None:
+    """The most days one run may evaluate for ``customers`` customers (at
+    least 1), or None (the whole range) when the count is unknown or zero."""
+    if not customers:
+        return None
+    return max(1, CUSTOMER_DAYS_PER_RUN // customers)
 
 
 def days(start: date, end: date) -> list[date]:
@@ -98,7 +134,8 @@ def backfill(
 ) -> list[date]:
     """Replay start..end (inclusive) on the DuckDB file ``db_path``, or on
     ``postgres`` when given, in runs of at most ``batch_days`` days (default:
-    one run), and return the dates replayed. The first run is a whole
+    ``days_per_run`` of the warehouse's customers), and return the dates
+    replayed. The first run is a whole
     `dbt build` (unit and data tests included) unless not ``full_first_run``
     (then a `dbt run` that re-validates the raw tables); later runs only
     evaluate; the data tests run with the last one when ``test``."""
@@ -120,7 +157,7 @@ def backfill(
     if not full_first_run:
         project._built_once = True
     replayed = days(start, end)
-    runs = batches(start, end, batch_days)
+    runs = batches(start, end, batch_days or days_per_run(customer_count(db_path, postgres)))
     with Progress(
         TextColumn("[bold]backfill[/] {task.fields[span]}"),
         BarColumn(),
@@ -153,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     days_per_run = parser.add_mutually_exclusive_group()
     days_per_run.add_argument(
         "--batch-days", type=int, default=None,
-        help="at most this many days per dbt run (default: the whole range in one run)",
+        help=f"at most this many days per dbt run (default: {CUSTOMER_DAYS_PER_RUN:,} customer-days per run)",
     )
     days_per_run.add_argument("--day-by-day", action="store_true", help="one dbt run per day (--batch-days 1)")
     parser.add_argument(
