@@ -9,10 +9,9 @@ and writes the history, events (same event_id) and run log that running each
 day in turn would have written. Memory grows with the days evaluated at once
 (customers × days rows), so the range is split into runs of at most
 ``CUSTOMER_DAYS_PER_RUN`` customer-days (5M: 50 days per run at 100k
-customers, 5 at 1M, 1 at 10M); ``--batch-days N``
-sets the days per run instead, ``--day-by-day`` is ``--batch-days 1``.
-Statuses are read as the raw tables hold them now, facts count from their
-creation dates (SPEC §3).
+customers, 5 at 1M, 1 at 10M); ``--batch-days N`` sets the days per run
+instead, ``--day-by-day`` is ``--batch-days 1``. Statuses are read as the
+raw tables hold them now, facts count from their creation dates (SPEC §3).
 
 --end defaults to the last date processed. Ending before it would drop the
 history after --end, so it is refused unless --discard-later-history.
@@ -135,10 +134,10 @@ def backfill(
     """Replay start..end (inclusive) on the DuckDB file ``db_path``, or on
     ``postgres`` when given, in runs of at most ``batch_days`` days (default:
     ``days_per_run`` of the warehouse's customers), and return the dates
-    replayed. The first run is a whole
-    `dbt build` (unit and data tests included) unless not ``full_first_run``
-    (then a `dbt run` that re-validates the raw tables); later runs only
-    evaluate; the data tests run with the last one when ``test``."""
+    replayed. The first run is a whole `dbt build` (unit and data tests
+    included) unless not ``full_first_run`` (then a `dbt run` that
+    re-validates the raw tables); later runs only evaluate; the data tests
+    run with the last one when ``test``."""
     if batch_days is not None and batch_days < 1:
         raise SystemExit(f"--batch-days must be at least 1, got {batch_days}")
     last = last_processed_date(db_path, postgres)

@@ -310,3 +310,41 @@ def test_the_spark_session_is_stopped_after_the_run(three_engines: ThreeEngines)
 
     assert three_engines.spark.timings, "the Spark run recorded no steps"
     assert SparkContext._active_spark_context is None, "a Spark context is still running after the Spark run"
+
+
+def test_the_backfill_script_reads_the_last_date_and_the_customers_on_postgres(
+    postgres_server: PostgresServer,
+) -> None:
+    """scripts/backfill.py sizes its runs from the customers of the last run
+    (or the raw table before it) and resumes after the run log's last date;
+    on PostgreSQL it reads both from the target's schema."""
+    import psycopg2
+
+    from scripts import backfill as backfill_script
+
+    postgres_server.create_database("backfill_counts")
+    target = PostgresTarget(
+        host=postgres_server.host, port=postgres_server.port, user=postgres_server.user, dbname="backfill_counts",
+        schema=MODEL_SCHEMA,
+    )
+
+    def execute(sql: str) -> None:
+        connection = psycopg2.connect(target.conninfo())
+        try:
+            with connection, connection.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connection.close()
+
+    assert backfill_script.last_processed_date(None, target) is None
+    assert backfill_script.customer_count(None, target) is None
+    execute(f"create schema {RAW_SCHEMA}; create table {RAW_SCHEMA}.customer as select generate_series(1, 7) as id")
+    assert backfill_script.customer_count(None, target) == 7
+    execute(
+        f"create schema {MODEL_SCHEMA};"
+        f" create table {MODEL_SCHEMA}.customer_metrics as select generate_series(1, 4) as customer_id;"
+        f" create table {MODEL_SCHEMA}.customer_group_run_log as"
+        " select date '2026-06-29' + generate_series(0, 1) as as_of_date"
+    )
+    assert backfill_script.customer_count(None, target) == 4
+    assert backfill_script.last_processed_date(None, target) == date(2026, 6, 30)
