@@ -513,12 +513,12 @@ def replay_history(raw: Path, db_path: Path, as_of: date, days: int, threads: in
     dbt = DbtCommand(db_path, threads=threads)
     dbt.run(["seed"], first)
     dbt.run(["build"], first)
+    per_run = days_per_run(customer_count(db_path)) or days
     started = time.perf_counter()
     try:
-        backfill(db_path, first + timedelta(days=1), as_of, progress=False)
+        backfill(db_path, first + timedelta(days=1), as_of, progress=False, batch_days=per_run)
     except DbtRunError as error:
         raise StepFailed(f"backfill failed: {failure_reason(str(error))}", str(error)[-4000:]) from error
-    per_run = days_per_run(customer_count(db_path)) or days
     console.print(f"{days} days of history replayed in {time.perf_counter() - started:.0f} s (runs of {per_run} days)")
     return db_path
 
