@@ -513,7 +513,7 @@ def replay_history(raw: Path, db_path: Path, as_of: date, days: int, threads: in
     dbt = DbtCommand(db_path, threads=threads)
     dbt.run(["seed"], first)
     dbt.run(["build"], first)
-    per_run = days_per_run(customer_count(db_path)) or days
+    per_run = min(days_per_run(customer_count(db_path)) or days, days)
     started = time.perf_counter()
     try:
         backfill(db_path, first + timedelta(days=1), as_of, progress=False, batch_days=per_run)
