@@ -61,9 +61,15 @@ attribute_values as (
 
 ),
 
+-- The passes name the customer on a date by its number in the metrics.
 passes as (
 
-    {{ explained_rows_of(ref('int_customer_group_qualifier_rows_passed'), customer_filter) }}
+    select passes.*
+    from {{ ref('int_customer_group_qualifier_rows_passed') }} as passes
+    inner join (
+        {{ explained_rows_of(ref('int_customer_metrics_by_date'), customer_filter) }}
+    ) as explained_customers
+        on passes.customer_evaluation_number = explained_customers.customer_evaluation_number
 
 ),
 
@@ -100,7 +106,7 @@ evaluated as (
         end as customer_value,
         referenced.customer_id is not null as is_in_listed_group,
         case
-            when qualifiers.qualifier_kind != 'relation' then passes.customer_id is not null
+            when qualifiers.qualifier_kind != 'relation' then passes.customer_evaluation_number is not null
             when qualifiers.qualifier in ('in_any_customer_group', 'in_all_customer_group')
                 then referenced.customer_id is not null
             else referenced.customer_id is null
@@ -115,9 +121,8 @@ evaluated as (
             and (qualifiers.qualifier != 'metadata' or qualifiers.qualifier_name = attribute_values.attribute_name)
     left join passes
         on
-            customers.customer_id = passes.customer_id
-            and customers.evaluation_date = passes.evaluation_date
-            and qualifiers.seed_row_id = passes.seed_row_id
+            customers.customer_evaluation_number = passes.customer_evaluation_number
+            and qualifiers.qualifier_row_number = passes.qualifier_row_number
     left join members as referenced
         on
             customers.customer_id = referenced.customer_id

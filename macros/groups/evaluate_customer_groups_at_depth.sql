@@ -63,7 +63,8 @@ customers as (
 
     select
         customer_id,
-        evaluation_date
+        evaluation_date,
+        customer_evaluation_number
     from {{ ref('int_customer_metrics_by_date') }}
 
 ),
@@ -73,6 +74,7 @@ rule_sets as (
     select
         qualifiers.group_key,
         qualifiers.rule_set,
+        qualifiers.rule_set_number,
         count(distinct case when qualifiers.qualifier_kind = 'relation' then qualifiers.condition_key end)
             as relation_conditions,
         count(distinct case
@@ -85,24 +87,25 @@ rule_sets as (
     inner join depth_definitions
         on qualifiers.group_key = depth_definitions.group_key
     where depth_definitions.qualifier_method != 'none'
-    group by qualifiers.group_key, qualifiers.rule_set
+    group by qualifiers.group_key, qualifiers.rule_set, qualifiers.rule_set_number
 
 ),
 
--- Customers passing every condition of a rule set that reads no other group.
+-- Customers passing every condition of a rule set that reads no other
+-- group (the matches name the customer on a date and the rule set by number).
 matched_rule_sets as (
 
     select
-        rule_sets_matched.customer_id,
-        rule_sets_matched.evaluation_date,
-        rule_sets_matched.group_key,
-        rule_sets_matched.rule_set,
+        customers.customer_id,
+        customers.evaluation_date,
+        rule_sets.group_key,
+        rule_sets.rule_set,
         rule_sets.relation_conditions
     from {{ ref('int_customer_group_rule_sets_matched') }} as rule_sets_matched
     inner join rule_sets
-        on
-            rule_sets_matched.group_key = rule_sets.group_key
-            and rule_sets_matched.rule_set = rule_sets.rule_set
+        on rule_sets_matched.rule_set_number = rule_sets.rule_set_number
+    inner join customers
+        on rule_sets_matched.customer_evaluation_number = customers.customer_evaluation_number
 
 ),
 

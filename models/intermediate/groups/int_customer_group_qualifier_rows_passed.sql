@@ -8,10 +8,14 @@
     matched: group evaluation counts the conditions passed per rule set, and
     customer_group_explanations shows each row's outcome, both from here.
     Relation rows are decided level by level in int_customer_groups_evaluated.
-    The row is named by seed_row_id alone (its group, rule set and condition
-    are in int_customer_group_qualifiers_parsed): at 200 groups this table
-    holds ~280 rows per customer, and three more text columns made writing
-    it take 40 % longer. -#}
+
+    The largest table of group evaluation (at 200 groups ~280 rows per
+    customer), so a row is two integers: the customer on the date
+    (customer_evaluation_number of int_customer_metrics_by_date) and the
+    qualifier row (qualifier_row_number of
+    int_customer_group_qualifiers_parsed). With the text ids (customer,
+    date, seed_row_id) writing it took 24 s instead of 11 s at 1M customers
+    and 200 groups, and matching rule sets from it 35 s instead of 23 s. -#}
 with
 
 qualifiers as (
@@ -37,6 +41,7 @@ customers as (
     select
         customer_id,
         evaluation_date,
+        customer_evaluation_number,
         has_sales
     from {{ ref('int_customer_metrics_by_date') }}
 
@@ -45,9 +50,8 @@ customers as (
 range_passes as (
 
     select
-        metrics.customer_id,
-        metrics.evaluation_date,
-        qualifiers.seed_row_id
+        metrics.customer_evaluation_number,
+        qualifiers.qualifier_row_number
     from qualifiers
     inner join metrics
         on
@@ -62,9 +66,8 @@ range_passes as (
 list_passes as (
 
     select distinct
-        customers.customer_id,
-        customers.evaluation_date,
-        qualifiers.seed_row_id
+        customers.customer_evaluation_number,
+        qualifiers.qualifier_row_number
     from qualifiers
     inner join attributes
         on
@@ -90,9 +93,8 @@ list_passes as (
 flag_passes as (
 
     select
-        customers.customer_id,
-        customers.evaluation_date,
-        qualifiers.seed_row_id
+        customers.customer_evaluation_number,
+        qualifiers.qualifier_row_number
     from qualifiers
     inner join customers
         on {{ text_to_boolean('qualifiers.qualifier_value', 'true') }} != customers.has_sales

@@ -55,6 +55,11 @@ final as (
 
     select
         parsed.*,
+        -- Compact keys for the largest tables of group evaluation (customers
+        -- x qualifier rows, customers x rule sets), which text keys made
+        -- twice as slow to write and to aggregate.
+        cast(row_number() over (order by parsed.seed_row_id) as integer) as qualifier_row_number,
+        cast(dense_rank() over (order by parsed.group_key, parsed.rule_set) as integer) as rule_set_number,
         catalogue.qualifier_kind,
         catalogue.metric_column,
         coalesce(catalogue.is_subscription_dependent, false) as is_subscription_dependent,

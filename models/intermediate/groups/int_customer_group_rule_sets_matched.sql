@@ -15,7 +15,13 @@
     needs a second pass or a DISTINCT aggregate, and splitting the passes
     into two CTEs made DuckDB materialize them: 200 groups ran out of 4GB at
     1M customers. Bits cap a rule set's conditions at
-    max_conditions_per_rule_set(), which the definition checks enforce. -#}
+    max_conditions_per_rule_set(), which the definition checks enforce.
+    Like the passes, a match is two integers: the customer on the date
+    (customer_evaluation_number of int_customer_metrics_by_date) and the
+    rule set (rule_set_number of int_customer_group_qualifiers_parsed); the
+    models of evaluate_customer_groups_at_depth resolve them. At 1M
+    customers and 200 groups (59M matches) writing the customer, date and
+    group as text took 15 s of the model's 31 s. -#}
 with
 
 qualifiers as (
@@ -27,19 +33,17 @@ qualifiers as (
 rule_sets as (
 
     select
-        group_key,
-        rule_set,
-        dense_rank() over (order by group_key, rule_set) as rule_set_number,
+        rule_set_number,
         count(distinct condition_key) as conditions
     from qualifiers
-    group by group_key, rule_set
+    group by rule_set_number
 
 ),
 
 qualifier_rows as (
 
     select
-        qualifiers.seed_row_id,
+        qualifiers.qualifier_row_number,
         rule_sets.rule_set_number,
         cast(power(2, rule_sets.conditions) as {{ dbt.type_bigint() }}) - 1 as all_conditions_bits,
         cast(power(2, dense_rank() over (
@@ -48,24 +52,20 @@ qualifier_rows as (
         ) - 1) as {{ dbt.type_bigint() }}) as condition_bit
     from qualifiers
     inner join rule_sets
-        on
-            qualifiers.group_key = rule_sets.group_key
-            and qualifiers.rule_set = rule_sets.rule_set
+        on qualifiers.rule_set_number = rule_sets.rule_set_number
 
 ),
 
 matched as (
 
     select
-        passes.customer_id,
-        passes.evaluation_date,
+        passes.customer_evaluation_number,
         qualifier_rows.rule_set_number
     from {{ ref('int_customer_group_qualifier_rows_passed') }} as passes
     inner join qualifier_rows
-        on passes.seed_row_id = qualifier_rows.seed_row_id
+        on passes.qualifier_row_number = qualifier_rows.qualifier_row_number
     group by
-        passes.customer_id,
-        passes.evaluation_date,
+        passes.customer_evaluation_number,
         qualifier_rows.rule_set_number,
         qualifier_rows.all_conditions_bits
     having bit_or(qualifier_rows.condition_bit) = qualifier_rows.all_conditions_bits
@@ -75,13 +75,9 @@ matched as (
 final as (
 
     select
-        matched.customer_id,
-        matched.evaluation_date,
-        rule_sets.group_key,
-        rule_sets.rule_set
+        customer_evaluation_number,
+        rule_set_number
     from matched
-    inner join rule_sets
-        on matched.rule_set_number = rule_sets.rule_set_number
 
 )
 

@@ -15,6 +15,7 @@ unpivoted as (
         select
             metrics.customer_id,
             metrics.evaluation_date,
+            metrics.customer_evaluation_number,
             cast('{{ spec.metric }}' as {{ dbt.type_string() }}) as metric_column,
             {{ range_metric_value(spec) }} as metric_value
         from {{ ref('int_customer_metrics_by_date') }} as metrics

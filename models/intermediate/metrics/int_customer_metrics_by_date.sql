@@ -273,6 +273,11 @@ final as (
     select
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         cast(evaluation_date as date) as evaluation_date,
+        -- A compact key for the (customer, date) row in group evaluation's
+        -- tables of customers x qualifier rows, which text ids made twice as
+        -- slow to write and to aggregate.
+        cast(row_number() over (order by customer_id, evaluation_date) as {{ dbt.type_bigint() }})
+            as customer_evaluation_number,
         cast(days_since_created as integer) as days_since_created,
         cast(lifetime_value as decimal(38, 12)) as lifetime_value,
         cast(refunded as decimal(38, 12)) as lifetime_refunded,
