@@ -55,9 +55,8 @@ final as (
 
     select
         parsed.*,
-        -- Compact keys for the largest tables of group evaluation (customers
-        -- x qualifier rows, customers x rule sets), which text keys made
-        -- twice as slow to write and to aggregate.
+        -- Compact keys for the largest tables of group evaluation (see
+        -- int_customer_group_qualifier_rows_passed).
         cast(row_number() over (order by parsed.seed_row_id) as integer) as qualifier_row_number,
         cast(dense_rank() over (order by parsed.group_key, parsed.rule_set) as integer) as rule_set_number,
         catalogue.qualifier_kind,

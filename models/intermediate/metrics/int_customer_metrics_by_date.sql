@@ -274,8 +274,7 @@ final as (
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         cast(evaluation_date as date) as evaluation_date,
         -- A compact key for the (customer, date) row in group evaluation's
-        -- tables of customers x qualifier rows, which text ids made twice as
-        -- slow to write and to aggregate.
+        -- largest tables (see int_customer_group_qualifier_rows_passed).
         cast(row_number() over (order by customer_id, evaluation_date) as {{ dbt.type_bigint() }})
             as customer_evaluation_number,
         cast(days_since_created as integer) as days_since_created,
