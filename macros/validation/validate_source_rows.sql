@@ -4,22 +4,39 @@
     in revcent_tables() and docs/data_quality.md. Keeps every staged column,
     so the clean rows are read from here and nothing is lost on the way.
 -#}
-{% macro validate_source_rows(source_table) %}
+{% macro validate_source_rows(source_table, every_row=false) %}
 {%- set spec = revcent_tables()[source_table] -%}
 {%- set references = spec.get('references', []) -%}
 {%- set version_column = spec.get('version_column') -%}
 {%- set key_holds_card_number = spec.key in spec.get('id_columns', []) -%}
 {%- set other_id_columns = spec.get('id_columns', []) | reject('equalto', spec.key) | list -%}
 
-{#- staged is read by three CTEs below: materialized once where the engine allows. #}
+{#- An incremental run (docs/architecture.md, "Incremental validation")
+    re-validates only the ids that changed_source_row_keys() lists, and every
+    row of each: copies, versions and references are decided per id.
+    every_row: all rows whatever the model (audit_incremental_validation). -#}
+{%- set revalidates_changed_keys = not every_row and this is not none and is_incremental() -%}
+
 with
 
+{% if revalidates_changed_keys %}
+changed_keys as (
+
+    {{ changed_source_row_keys(spec) }}
+
+),
+
+{% endif %}
+{#- staged is read by three CTEs below: materialized once where the engine allows. #}
 staged as {{ materialized_cte() }} (
 
     select
         *,
         {{ spec.key }} as source_row_key
     from {{ ref(spec.staging_model) }}
+    {% if revalidates_changed_keys -%}
+    where {{ spec.key }} is null or {{ spec.key }} in (select changed_keys.source_row_key from changed_keys)
+    {%- endif %}
 
 ),
 
@@ -229,12 +246,50 @@ final as (
         case
             when quarantine_reason = 'card_number_in_id' then card_number_id_columns
             when quarantine_reason in ('invalid_value', 'implausible_timestamp') then value_problem_columns
-        end as quarantine_detail
+        end as quarantine_detail,
+        {{ validation_run_timestamp() }} as validated_at
     from checked
 
 )
 
+{% if revalidates_changed_keys -%}
+,
+
+{#- An id whose raw rows are all gone has nothing to re-validate: one row
+    marked vanished (its other columns NULL), which the post-hook deletes
+    with the id's older rows. #}
+vanished as (
+
+    select
+        no_row.source_table,
+        {% for column in spec.columns + extra_validated_columns(spec) -%}
+        no_row.{{ column }},
+        {% endfor -%}
+        changed_keys.source_row_key,
+        no_row.copy_number,
+        'vanished' as row_status,
+        no_row.quarantine_reason,
+        no_row.quarantine_detail,
+        {{ validation_run_timestamp() }} as validated_at
+    from changed_keys
+    left join final as no_row
+        on 1 = 0
+    where
+        changed_keys.source_row_key is not null
+        and not exists (
+            select 1
+            from staged
+            where staged.source_row_key = changed_keys.source_row_key
+        )
+
+)
+
 select * from final
+union all
+select * from vanished
+{%- else -%}
+select * from final
+{%- endif %}
 {% endmacro %}
 
 {#- Each column as text, NULL spelled out, for fingerprints and composite keys. -#}

@@ -19,6 +19,8 @@ compared as multisets both ways, with numbers compared by value (12.34 ==
 
 On Spark, the card-number scan must also find a card number planted in a
 built table: Spark's ``string`` columns are scanned with Spark's own SQL.
+And an incremental run of the validated sales must take in a new sale and a
+new version of another, and leave the other rows as they were.
 The Spark session (and its JVM) is stopped before the assertions run.
 """
 
@@ -80,6 +82,7 @@ SPARK_SELECTION = tuple(
 # here, and its unit tests run on DuckDB and PostgreSQL.
 SPARK_UNIT_TEST_EXCLUDE = ("int_customer_group_dependencies_resolved",)
 VISA_TEST_NUMBER = "4111 1111 1111 1111"  # Luhn-valid, written with spaces
+NEW_SPARK_SALE = "sal_spark_new_0001"
 
 Row = tuple[Any, ...]
 
@@ -95,6 +98,7 @@ class SparkOutcome:
     tables: dict[str, TableContents]
     unit_tests: dict[str, str]  # unit test name -> status of the day-1 build
     card_scan_failure: str  # the scan's message after a card number was planted
+    revalidated_sales: dict[str, Any]  # what _revalidate_sales_on_spark read back
     timings: dict[str, float]
 
 
@@ -230,7 +234,49 @@ def _run_on_spark(duckdb_path: Path, work_dir: Path) -> SparkOutcome:
             card_scan_failure = "\n".join(scan.messages)
         except DbtRunError as error:  # the scan passed: no card number found
             card_scan_failure = f"the scan passed: {error}"
-        return SparkOutcome(tables, _unit_test_statuses(unit_tests), card_scan_failure, dict(run.timings))
+        return SparkOutcome(
+            tables, _unit_test_statuses(unit_tests), card_scan_failure, _revalidate_sales_on_spark(run), dict(run.timings)
+        )
+
+
+SALE_COLUMNS = (
+    "customer_id, campaign_id, third_party_shop_id, status, is_upsell, amount_gross, amount_net, iso_currency,"
+    " created_date_unix"
+)
+
+
+def _revalidate_sales_on_spark(run: Any) -> dict[str, Any]:
+    """A new sale and a new version of an existing one reach Spark's raw
+    table; an incremental run of the sales (an append, then the post-hook's
+    DELETE on Iceberg) must re-validate just those."""
+    versioned = run.sql(
+        f"select min(id) as id from {RAW_SCHEMA}.sale where status = 'declined'"
+        f" and id in (select id from {RAW_SCHEMA}.sale group by id having count(*) = 1)"
+    )[0]["id"]
+    run.session.sql(
+        f"insert into {RAW_SCHEMA}.sale select '{NEW_SPARK_SALE}', {SALE_COLUMNS}, created_date_unix"
+        f" from {RAW_SCHEMA}.sale where id = '{versioned}'"
+    )
+    run.session.sql(
+        f"insert into {RAW_SCHEMA}.sale select id, customer_id, campaign_id, third_party_shop_id, 'success', is_upsell,"
+        f" amount_gross, amount_net, iso_currency, created_date_unix, coalesce(updated_date_unix, created_date_unix) + 60"
+        f" from {RAW_SCHEMA}.sale where id = '{versioned}'"
+    )
+    run.project.run(
+        ["run", "--select", "int_sales_validated"],
+        vars={"as_of_date": DAYS[-1].isoformat()},
+    )
+    sales = f"{MODEL_SCHEMA}.int_sales_validated"
+    return {
+        "versioned": versioned,
+        "rows": run.sql(
+            f"select source_row_key, sale_status, row_status from {sales}"
+            f" where source_row_key in ('{NEW_SPARK_SALE}', '{versioned}')"
+        ),
+        "validated_rows": run.sql(f"select count(*) as n from {sales}")[0]["n"],
+        "raw_rows": run.sql(f"select count(*) as n from {RAW_SCHEMA}.sale")[0]["n"],
+        "runs": run.sql(f"select count(distinct validated_at) as n from {sales}")[0]["n"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -303,6 +349,18 @@ def test_the_card_number_scan_finds_a_number_planted_in_a_spark_table(three_engi
     assert "customer_metrics.customer_id" in failure, failure
     assert "************1111" in failure, failure
     assert VISA_TEST_NUMBER not in failure, "the scan's message must mask the card number"
+
+
+def test_an_incremental_run_on_spark_revalidates_a_new_sale_and_a_new_version(three_engines: ThreeEngines) -> None:
+    outcome = three_engines.spark.revalidated_sales
+    rows = {(row["source_row_key"], row["sale_status"], row["row_status"]) for row in outcome["rows"]}
+    assert rows == {
+        (NEW_SPARK_SALE, "declined", "clean"),
+        (outcome["versioned"], "declined", "superseded"),
+        (outcome["versioned"], "success", "clean"),
+    }, outcome
+    assert outcome["validated_rows"] == outcome["raw_rows"], outcome
+    assert outcome["runs"] == 2, "the run rebuilt the table instead of adding to it"
 
 
 def test_the_spark_session_is_stopped_after_the_run(three_engines: ThreeEngines) -> None:
