@@ -94,6 +94,14 @@
             {%- set sample_macro = node.config.get('meta', {}).get('customer_sample_macro') -%}
             {%- set source_rows = relation if not sample_macro else
                 '(' ~ context[sample_macro](in_customer_test_sample('customer_id')) ~ ')' -%}
+            {#- An incrementally validated table is scanned as the rows its
+                last run wrote: every older row was scanned by the run that
+                wrote it, and no run changes a row it did not write. -#}
+            {%- if node.config.materialized == 'incremental'
+                and 'macro.customer_groups.validate_source_rows' in node.depends_on.macros -%}
+                {%- set source_rows = '(select * from ' ~ relation ~ ' where validated_at = (select max(last_run.validated_at) from '
+                    ~ relation ~ ' as last_run))' -%}
+            {%- endif -%}
             {%- set text_columns = [] -%}
             {%- for column in adapter.get_columns_in_relation(relation) if is_text_column(column) -%}
                 {%- do text_columns.append(column.name) -%}
