@@ -1,5 +1,5 @@
 {#-
-    Incremental validation (docs/architecture.md, "The daily run"). A
+    Incremental validation (docs/architecture.md, "Incremental validation"). A
     validated model materialized `incremental` keeps its rows between runs;
     each run re-validates every raw row of the ids listed here, appends them
     stamped with the run's start (`validated_at`), and its post-hook
@@ -57,8 +57,9 @@
        was quarantined, or a missing subscription arrived;
     3. it was quarantined as implausible_timestamp: the plausible window
        moves with the build date.
-    A row changed in place without a new timestamp, raw rows deleted from
-    the source, and changed validation rules or vars need `dbt build
+    An id listed whose raw rows are all gone loses its rows
+    (validate_source_rows.sql). A row changed in place without a new
+    timestamp, and changed validation rules or vars, need `dbt build
     --full-refresh` (README, "What a daily run costs"). -#}
 {% macro changed_source_row_keys(spec) -%}
     {%- set references = spec.get('references', []) -%}
@@ -95,29 +96,34 @@
     {%- do parts.append(raw_and_kept_differ) -%}
 
     {%- for reference in references -%}
-        {%- set fails_now -%}
-            referenced.referenced_key is null{% if not reference.required %} and kept.{{ reference.column }} is not null{% endif %}
+        {%- set reference_flipped -%}
+    select kept.source_row_key
+    from {{ this }} as kept
+    left join (
+        select {{ reference.column }} as referenced_key
+        from {{ ref(reference.model) }}
+        where row_status = 'clean'
+    ) as referenced
+        on kept.{{ reference.column }} = referenced.referenced_key
+    where
+        (kept.row_status = 'clean' or kept.quarantine_reason in ('{{ reference_reasons | join("', '") }}'))
+        and case
+            when referenced.referenced_key is null{% if not reference.required %} and kept.{{ reference.column }} is not null{% endif %} then 1
+            else 0
+        end
+        <> case when kept.quarantine_reason = '{{ reference.reason }}' then 1 else 0 end
         {%- endset -%}
-        {%- do parts.append(
-            "select kept.source_row_key\n"
-            ~ "    from " ~ this ~ " as kept\n"
-            ~ "    left join (\n"
-            ~ "        select " ~ reference.column ~ " as referenced_key from " ~ ref(reference.model) ~ " where row_status = 'clean'\n"
-            ~ "    ) as referenced\n"
-            ~ "        on kept." ~ reference.column ~ " = referenced.referenced_key\n"
-            ~ "    where (kept.row_status = 'clean' or kept.quarantine_reason in ('" ~ reference_reasons | join("', '") ~ "'))\n"
-            ~ "        and case when " ~ fails_now ~ " then 1 else 0 end\n"
-            ~ "        <> case when kept.quarantine_reason = '" ~ reference.reason ~ "' then 1 else 0 end"
-        ) -%}
+        {%- do parts.append(reference_flipped) -%}
     {%- endfor -%}
 
-    {%- do parts.append(
-        "select source_row_key\n"
-        ~ "    from " ~ this ~ "\n"
-        ~ "    where quarantine_reason = 'implausible_timestamp'"
-    ) -%}
+    {%- set window_moved -%}
+    select source_row_key
+    from {{ this }}
+    where quarantine_reason = 'implausible_timestamp'
+    {%- endset -%}
+    {%- do parts.append(window_moved) -%}
 
-    {{ parts | join('\n\n    union\n\n    ') }}
+    {{ parts | join('\n\n    union\n\n') }}
 {%- endmacro %}
 
 {#- Post-hook of every validated model: after an incremental run appended
