@@ -162,8 +162,7 @@
         {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
             | selectattr('name', 'equalto', spec.validated_model) | first -%}
         {%- if node.config.materialized == 'incremental' and node.config.enabled -%}
-            {%- set columns = ['source_table'] + spec.columns + extra_validated_columns(spec)
-                + ['source_row_key', 'copy_number', 'row_status', 'quarantine_reason', 'quarantine_detail'] -%}
+            {%- set columns = validated_row_columns(spec) -%}
             {%- set compared -%}
                 with
 

@@ -261,15 +261,15 @@ final as (
 vanished as (
 
     select
-        no_row.source_table,
-        {% for column in spec.columns + extra_validated_columns(spec) -%}
-        no_row.{{ column }},
-        {% endfor -%}
+        {% for column in validated_row_columns(spec) -%}
+        {% if column == 'source_row_key' -%}
         changed_keys.source_row_key,
-        no_row.copy_number,
+        {% elif column == 'row_status' -%}
         'vanished' as row_status,
-        no_row.quarantine_reason,
-        no_row.quarantine_detail,
+        {% else -%}
+        no_row.{{ column }},
+        {% endif -%}
+        {% endfor -%}
         {{ validation_run_timestamp() }} as validated_at
     from changed_keys
     left join final as no_row
@@ -300,6 +300,12 @@ select * from final
         {%- if not loop.last -%}{%- do parts.append(separator) -%}{%- endif -%}
     {%- endfor -%}
     {{ return(parts) }}
+{%- endmacro %}
+
+{#- The columns of a validated row, in their order, but validated_at. -#}
+{% macro validated_row_columns(spec) -%}
+    {{ return(['source_table'] + spec.columns + extra_validated_columns(spec)
+        + ['source_row_key', 'copy_number', 'row_status', 'quarantine_reason', 'quarantine_detail']) }}
 {%- endmacro %}
 
 {#- Staged columns derived from the raw ones (dates, reporting amounts). -#}
