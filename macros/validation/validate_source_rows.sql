@@ -14,7 +14,9 @@
 {#- An incremental run (docs/architecture.md, "Incremental validation")
     re-validates only the ids that changed_source_row_keys() lists, and every
     row of each: copies, versions and references are decided per id.
-    every_row: all rows whatever the model (audit_incremental_validation). -#}
+    every_row: all rows whatever the model (audit_incremental_validation).
+    `this` is none in a dbt unit test that gives no `this` input: such a
+    test checks the full validation. -#}
 {%- set revalidates_changed_keys = not every_row and this is not none and is_incremental() -%}
 
 with
