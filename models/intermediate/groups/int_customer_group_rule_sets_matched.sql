@@ -9,18 +9,26 @@
     no rows here.
 
     One aggregation over the passes, which at scale are many (customers x
-    qualifier rows): each condition of a rule set owns one bit, a pass sets
-    its condition's bit (alternatives set the same one), and the rule set
-    holds where all its bits are set. Counting distinct conditions instead
-    needs a second pass or a DISTINCT aggregate, and splitting the passes
-    into two CTEs made DuckDB materialize them: 200 groups ran out of 4GB at
-    1M customers. Bits cap a rule set's conditions at
-    max_conditions_per_rule_set(), which the definition checks enforce.
-    Like the passes, a match is two integers: the customer on the date
-    (customer_evaluation_number of int_customer_metrics_by_date) and the
-    rule set (rule_set_number of int_customer_group_qualifiers_parsed); the
-    models of evaluate_customer_groups_at_depth resolve them (why: see
+    qualifier rows): each condition owns one bit, a pass sets its
+    condition's bit (alternatives set the same one), and a rule set holds
+    where all its bits are set. The rule sets share words: each gets a slot
+    as wide as the largest rule set's conditions, as many slots to a bigint
+    word as fit in max_conditions_per_rule_set() bits, so the aggregation
+    groups by (customer, word) instead of (customer, rule set). At 1M
+    customers and 200 groups (419 rule sets in 28 words, 283M passes) that
+    took the matching from 37 s to 24 s on DuckDB: hashing fewer, denser
+    groups. Counting distinct conditions instead needs a second pass or a
+    DISTINCT aggregate, and splitting the passes into two CTEs made DuckDB
+    materialize them (200 groups ran out of 4GB at 1M customers). Bits cap a
+    rule set's conditions at max_conditions_per_rule_set(), which the
+    definition checks enforce. Like the passes, a match is two integers: the
+    customer on the date (customer_evaluation_number of
+    int_customer_metrics_by_date) and the rule set (rule_set_number of
+    int_customer_group_qualifiers_parsed); the models of
+    evaluate_customer_groups_at_depth resolve them (why: see
     int_customer_group_qualifier_rows_passed). -#}
+{%- set bits_per_word = max_conditions_per_rule_set() | int %}
+
 with
 
 qualifiers as (
@@ -39,44 +47,81 @@ rule_sets as (
 
 ),
 
+rule_set_positions as (
+
+    select
+        rule_set_number,
+        conditions,
+        max(conditions) over () as slot_width,
+        cast(floor({{ bits_per_word }} / max(conditions) over ()) as integer) as slots_per_word,
+        dense_rank() over (order by rule_set_number) - 1 as rule_set_index
+    from rule_sets
+
+),
+
+rule_set_slots as (
+
+    select
+        rule_set_number,
+        conditions,
+        cast(floor(rule_set_index / slots_per_word) as integer) as word_number,
+        cast(mod(rule_set_index, slots_per_word) * slot_width as integer) as first_bit
+    from rule_set_positions
+
+),
+
+rule_set_masks as (
+
+    select
+        rule_set_number,
+        word_number,
+        first_bit,
+        (cast(power(2, conditions) as {{ dbt.type_bigint() }}) - 1)
+        * cast(power(2, first_bit) as {{ dbt.type_bigint() }}) as all_conditions_bits
+    from rule_set_slots
+
+),
+
 qualifier_rows as (
 
     select
         qualifiers.qualifier_row_number,
-        rule_sets.rule_set_number,
-        cast(power(2, rule_sets.conditions) as {{ dbt.type_bigint() }}) - 1 as all_conditions_bits,
-        cast(power(2, dense_rank() over (
-            partition by rule_sets.rule_set_number
+        masks.word_number,
+        cast(power(2, masks.first_bit + dense_rank() over (
+            partition by masks.rule_set_number
             order by qualifiers.condition_key
         ) - 1) as {{ dbt.type_bigint() }}) as condition_bit
     from qualifiers
-    inner join rule_sets
-        on qualifiers.rule_set_number = rule_sets.rule_set_number
+    inner join rule_set_masks as masks
+        on qualifiers.rule_set_number = masks.rule_set_number
 
 ),
 
-matched as (
+passed_words as (
 
     select
         passes.customer_evaluation_number,
-        qualifier_rows.rule_set_number
+        qualifier_rows.word_number,
+        bit_or(qualifier_rows.condition_bit) as passed_bits
     from {{ ref('int_customer_group_qualifier_rows_passed') }} as passes
     inner join qualifier_rows
         on passes.qualifier_row_number = qualifier_rows.qualifier_row_number
     group by
         passes.customer_evaluation_number,
-        qualifier_rows.rule_set_number,
-        qualifier_rows.all_conditions_bits
-    having bit_or(qualifier_rows.condition_bit) = qualifier_rows.all_conditions_bits
+        qualifier_rows.word_number
 
 ),
 
 final as (
 
     select
-        customer_evaluation_number,
-        rule_set_number
-    from matched
+        passed_words.customer_evaluation_number,
+        masks.rule_set_number
+    from passed_words
+    inner join rule_set_masks as masks
+        on
+            passed_words.word_number = masks.word_number
+            and (passed_words.passed_bits & masks.all_conditions_bits) = masks.all_conditions_bits
 
 )
 
