@@ -47,15 +47,26 @@ rule_sets as (
 
 ),
 
+-- Every slot is as wide as the largest rule set.
+slot_layout as (
+
+    select
+        max(conditions) as slot_width,
+        cast(floor({{ bits_per_word }} / max(conditions)) as integer) as slots_per_word
+    from rule_sets
+
+),
+
 rule_set_positions as (
 
     select
-        rule_set_number,
-        conditions,
-        max(conditions) over () as slot_width,
-        cast(floor({{ bits_per_word }} / max(conditions) over ()) as integer) as slots_per_word,
-        dense_rank() over (order by rule_set_number) - 1 as rule_set_index
+        rule_sets.rule_set_number,
+        rule_sets.conditions,
+        slot_layout.slot_width,
+        slot_layout.slots_per_word,
+        dense_rank() over (order by rule_sets.rule_set_number) - 1 as rule_set_index
     from rule_sets
+    cross join slot_layout
 
 ),
 
