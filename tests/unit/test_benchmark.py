@@ -128,3 +128,29 @@ def test_peak_rss_is_the_childs_own_not_this_processs(tmp_path: Path) -> None:
     returncode, output, _ = run_reporting_peak_rss("dbt.cli.main:cli", ["no-such-command"], tmp_path)
     assert returncode == 2
     assert b"No such command" in output
+
+
+def test_the_table_says_which_targets_are_met_and_what_limits_a_missed_one() -> None:
+    args = argparse.Namespace(threads=2, repeats=1, history_days=60, groups=[10, 200])
+    results = {
+        "floor": Measure(seconds=[5.0]),
+        "first full build": Measure(seconds=[90.0], peak_rss=[3 * 10**9]),
+        "next day": Measure(seconds=[60.0], peak_rss=[4_500_000_000]),
+        "next day after 60 days of history": Measure(seconds=[66.0]),
+        "group evaluation, 10 groups": Measure(seconds=[4.0]),
+        "group evaluation, 200 groups": Measure(seconds=[12.0]),
+    }
+    _, markdown = render(1_000_000, results, args)
+    assert "| first full build ≤ 20× the floor | 18.0× | met |" in markdown
+    assert "| next day ≤ 10× the floor | 12.0× | missed: the raw tables carry no load time" in markdown
+    assert "costs what the next day costs (within 25 %) | 1.10× the next day | met |" in markdown
+    assert "| 200 groups ≤ 3× the time of 10 | 3.0× | met |" in markdown
+    assert "| peak RSS of dbt ≤ 4 GB | 4.50 GB | missed: DuckDB's memory_limit" in markdown
+
+    args = argparse.Namespace(threads=1, repeats=1, history_days=0, groups=[], in_place=True)
+    failed = {"floor": Measure(seconds=[70.0]), "first full build": Measure(failure="out of memory")}
+    _, markdown = render(10_000_000, failed | {"next day": Measure(failure="not run")}, args)
+    assert "| completes on this machine | no | missed |" in markdown
+    assert "--in-place --threads 1`" in markdown
+    _, markdown = render(100_000, failed, args)
+    assert "| target |" not in markdown
