@@ -18,9 +18,8 @@
     not grow with the warehouse. The same customers on every run and engine
     for the same number of customers.
 
-    The tests of the unpivoted metrics view (a projection, cheap at any
-    scale) put the plain var in their `where` config, since generic tests
-    cannot call project macros there.
+    The tests of the unpivoted metrics view sample it by number instead
+    (see its description in _groups__models.yml).
 -#}
 {% macro in_customer_test_sample(column) -%}
     {{ dbt.hash(column) }} < '{{ customer_test_sample_threshold() }}'
